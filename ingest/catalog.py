@@ -1,0 +1,96 @@
+"""The standard tables of 决算 and 预算 reports, recognised by title.
+
+The printed number (公开01表, 附件1, 表3 …) varies between regions, so a table is
+identified by its title, tolerant of the usual variants (决算/预算, 明细, 总表).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StandardTable:
+    key: str
+    name: str
+    """Canonical Chinese name (决算 wording)."""
+    pattern: re.Pattern[str]
+
+
+def _p(regex: str) -> re.Pattern[str]:
+    return re.compile(regex)
+
+
+# Order matters: the more specific titles are tried first.
+STANDARD_TABLES: tuple[StandardTable, ...] = (
+    StandardTable("gov_fund", "政府性基金预算财政拨款收入支出决算表", _p(r"政府性基金预算.*(?:收入|支出).*(?:决算|预算)表")),
+    StandardTable("soe_capital", "国有资本经营预算财政拨款支出决算表", _p(r"国有资本经营预算.*支出.*(?:决算|预算)表")),
+    StandardTable("three_public", "财政拨款“三公”经费支出决算表", _p(r"三公.{0,2}经费.*(?:决算|预算)表")),
+    StandardTable(
+        "gpb_basic",
+        "一般公共预算财政拨款基本支出决算明细表",
+        _p(r"(?:一般公共预算.*基本支出.*(?:决算|预算).*表|基本支出.*经济分类.*(?:决算|预算)表)"),
+    ),
+    StandardTable(
+        "gpb_expenditure",
+        "一般公共预算财政拨款支出决算表",
+        _p(r"一般公共预算(?:财政拨款)?支出.*(?:决算|预算)表"),
+    ),
+    StandardTable("fiscal_summary", "财政拨款收入支出决算总表", _p(r"财政拨款收(?:入)?支(?:出)?.*(?:决算|预算)总表")),
+    StandardTable(
+        "summary",
+        "收入支出决算总表",
+        _p(r"^(?:部门|单位)?(?:财务)?收(?:入)?支(?:出)?(?:决算|预算)总表$|^(?:部门|单位)?收支总表$"),
+    ),
+    StandardTable("income", "收入决算表", _p(r"^(?:部门|单位)?收入(?:决算|预算)(?:总)?表$")),
+    StandardTable("expenditure", "支出决算表", _p(r"^(?:部门|单位)?支出(?:决算|预算)(?:总)?表$")),
+)
+
+STANDARD_KEYS = tuple(t.key for t in STANDARD_TABLES)
+KIND_OTHER = "other"
+
+_TITLE_CLEAN = re.compile(r"[\s\"“”‘’'`*#|：:（）()\[\]【】]")
+
+
+def clean_title(title: str) -> str:
+    """Drop spaces, quotes and markdown so that titles compare: ``收 入 决 算 表`` → ``收入决算表``."""
+    t = _TITLE_CLEAN.sub("", title)
+    t = re.sub(r"^(?:附件|附表)\d+(?:[-.]\d+)?", "", t)
+    t = re.sub(r"^(?:\d{4}年度?)", "", t)
+    t = re.sub(r"^[一二三四五六七八九十]+、", "", t)
+    t = re.sub(r"^(?:公开)?\d{1,2}表", "", t)
+    return t
+
+
+def classify_title(title: str) -> str:
+    """The standard table key for a printed title, or ``other``."""
+    t = clean_title(title)
+    if not t or len(t) > 40:
+        return KIND_OTHER
+    for table in STANDARD_TABLES:
+        if table.pattern.search(t):
+            return table.key
+    return KIND_OTHER
+
+
+def standard_name(key: str) -> str:
+    for table in STANDARD_TABLES:
+        if table.key == key:
+            return table.name
+    return ""
+
+
+_NUMBER_RE = re.compile(r"(?:公开\s*(\d{1,2})\s*表|(?:附件|附表)\s*(\d{1,2}(?:[.-]\d+)?)|^表\s*(\d{1,2}))")
+
+
+def printed_number(text: str) -> str:
+    """``公开 01 表`` → ``公开01表``; ``附件 1:`` → ``附件1``; ``""`` if none."""
+    m = _NUMBER_RE.search(text.strip())
+    if not m:
+        return ""
+    if m.group(1):
+        return f"公开{int(m.group(1)):02d}表"
+    if m.group(2):
+        return f"附件{m.group(2)}"
+    return f"表{m.group(3)}"
