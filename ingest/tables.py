@@ -1,0 +1,320 @@
+"""Build model :class:`~ingest.model.Table` objects from readers' grids.
+
+Readers hand over a :class:`~ingest.rawtable.RawTable`: header rows and body rows
+of printed texts. This module decides, the same way for PDFs and text files:
+
+- which leading rows are headers, and each value column's header path
+  (``本年支出 / 基本支出``), forward-filling merged header cells;
+- which columns hold 功能分类/经济分类 codes (joined when split over 类|款|项
+  columns; ``2010350.00`` read as ``2010350``), labels, and 行次/栏次 numbers;
+- side-by-side column groups (收入 | 支出 in summary tables, 人员经费 | 公用经费 in
+  基本支出明细表), unfolded into separate rows tagged with their group;
+- each value cell's ``Decimal`` value and unit.
+
+Blank cells carry no value; an explicit ``0.00`` or ``-`` is a zero.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ingest.catalog import classify_title
+from ingest.model import Cell, Location, Row, Table
+from ingest.numbers import is_blank_or_dash, join_code_parts, normalize_code, parse_number
+from ingest.rawtable import RawCell, RawTable
+
+_CJK = r"[\u3000-\u9fff\uff00-\uffef“”]"
+_CJK_SPACE = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+_LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\.00)?\s*(\S.*)$")
+_CHINESE_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))")
+_TOTAL_LABEL = re.compile(r"^(?:合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计|人员经费合计|公用经费合计)$")
+_SMALL_INT = re.compile(r"^\d{1,2}$")
+_DECIMAL = re.compile(r"\d\.\d")
+
+ROLE_CODE = "code"
+ROLE_LABEL = "label"
+ROLE_LINENO = "lineno"
+ROLE_VALUE = "value"
+
+
+def normalize_text(text: str) -> str:
+    """Fold whitespace: spaces between CJK characters vanish (``收 入`` → ``收入``)."""
+    t = text.replace("\u3000", " ").replace("\n", "").strip()
+    t = re.sub(r"\s+", " ", t).replace("(", "（").replace(")", "）")
+    return _CJK_SPACE.sub("", t)
+
+
+def _text(cell: RawCell | None) -> str:
+    return normalize_text(cell.text) if cell is not None else ""
+
+
+def _is_column_number_row(texts: list[str]) -> bool:
+    """``栏次 | | 1 | 2 | 3`` or ``1 | 2 | … | 12``: printed column numbers, not data."""
+    non_empty = [t for t in texts if t]
+    if not non_empty:
+        return False
+    if any(t.replace(" ", "") in ("栏次", "行次") for t in non_empty):
+        rest = [t for t in non_empty if t.replace(" ", "") not in ("栏次", "行次")]
+        return all(_SMALL_INT.match(t) for t in rest)
+    return len(non_empty) >= 2 and all(_SMALL_INT.match(t) for t in non_empty)
+
+
+def _is_body_row(texts: list[str]) -> bool:
+    non_empty = [t for t in texts if t]
+    if not non_empty:
+        return False
+    if _is_column_number_row(texts):
+        return False
+    first = non_empty[0].replace(" ", "")
+    if normalize_code(first) or _LEADING_CODE.match(first):
+        return True
+    if any(_DECIMAL.search(t) and parse_number(t) is not None for t in non_empty):
+        return True
+    if _TOTAL_LABEL.match(first) or _CHINESE_ORDINAL.match(first):
+        # a header row may start with 合计 too; a body row has few text cells
+        text_cells = sum(1 for t in non_empty if parse_number(t) is None)
+        return text_cells <= 3
+    return False
+
+
+def _header_row_count(grid: list[list[str]]) -> int:
+    for i, texts in enumerate(grid):
+        if _is_body_row(texts):
+            return i
+    return min(2, len(grid))
+
+
+def _header_paths(header: list[list[RawCell | None]], width: int) -> list[tuple[str, ...]]:
+    """One header path per column, forward-filling merged cells of upper rows."""
+    rows = [[_text(c) for c in r] for r in header]
+    merged = [[c is None for c in r] for r in header]
+    filled = [list(r) for r in rows]
+    for i in range(len(rows) - 1):
+        for j in range(1, width):
+            if filled[i][j]:
+                continue
+            below = any(rows[k][j] for k in range(i + 1, len(rows)))
+            left_has_children = any(rows[k][j - 1] for k in range(i + 1, len(rows)))
+            if filled[i][j - 1] and (merged[i][j] or (below and left_has_children)):
+                filled[i][j] = filled[i][j - 1]
+    paths: list[tuple[str, ...]] = []
+    for j in range(width):
+        parts: list[str] = []
+        for i in range(len(filled)):
+            part = filled[i][j]
+            if part and (not parts or parts[-1] != part):
+                parts.append(part)
+        paths.append(tuple(parts))
+    return paths
+
+
+def _role(path: tuple[str, ...]) -> str:
+    joined = "".join(path)
+    last = path[-1] if path else ""
+    if "行次" in joined or "栏次" in joined:
+        return ROLE_LINENO
+    if "编码" in joined or "代码" in joined or last in ("类", "款", "项"):
+        return ROLE_CODE
+    if "名称" in joined or last in ("项目", "科目", "支出功能分类科目", "收入项目", "支出项目"):
+        return ROLE_LABEL
+    return ROLE_VALUE
+
+
+def _infer_roles(paths: list[tuple[str, ...]], body: list[list[str]]) -> list[str]:
+    roles = [_role(p) for p in paths]
+    width = len(paths)
+    for j in range(width):
+        column = [r[j] for r in body if j < len(r) and r[j]]
+        if not column:
+            continue
+        codes = sum(1 for t in column if normalize_code(t))
+        texts = sum(1 for t in column if parse_number(t) is None and not normalize_code(t))
+        if roles[j] == ROLE_VALUE:
+            if codes == len(column) and codes >= 2 and (j + 1 < width) and j < width - 1:
+                # a column of codes before the labels (header said nothing useful)
+                if all(len(normalize_code(t)) in (3, 5, 7) for t in column):
+                    roles[j] = ROLE_CODE
+            elif texts >= max(2, len(column) * 0.6) and j == 0:
+                roles[j] = ROLE_LABEL
+        if roles[j] == ROLE_VALUE and column and all(_SMALL_INT.match(t) for t in column):
+            # 行次 numbers whose header was lost
+            if j > 0 and roles[j - 1] == ROLE_LABEL and len(column) >= 3:
+                roles[j] = ROLE_LINENO
+    return roles
+
+
+@dataclass(frozen=True)
+class _Group:
+    name: str
+    columns: tuple[int, ...]
+
+
+def _groups(paths: list[tuple[str, ...]], roles: list[str]) -> list[_Group]:
+    """Split columns into side-by-side groups: a new group starts where a code or
+    label column follows a value or 行次 column."""
+    spans: list[list[int]] = []
+    for j, role in enumerate(roles):
+        structural = role in (ROLE_CODE, ROLE_LABEL)
+        if not spans or (structural and roles[j - 1] in (ROLE_VALUE, ROLE_LINENO)):
+            spans.append([])
+        spans[-1].append(j)
+    if len(spans) == 1:
+        return [_Group("", tuple(spans[0]))]
+    groups: list[_Group] = []
+    for span in spans:
+        tops = [paths[j][0] for j in span if paths[j]]
+        name = ""
+        if tops and all(t == tops[0] for t in tops) and len(tops) == len(span):
+            name = tops[0]
+        groups.append(_Group(name, tuple(span)))
+    return groups
+
+
+def _cell_unit(path: tuple[str, ...], table_unit: str) -> str:
+    joined = "".join(path)
+    if "%" in joined or "％" in joined or "比例" in joined or joined.endswith("率"):
+        return "%"
+    for unit in ("万元", "亿元", "元"):
+        if f"（{unit}）" in joined or f"({unit})" in joined:
+            return unit
+    return table_unit
+
+
+def _value_cell(raw: RawCell, path: tuple[str, ...], unit: str) -> Cell:
+    text = raw.text.strip()
+    value = parse_number(text)
+    if value is None and text and is_blank_or_dash(text):
+        value = Decimal(0)
+    return Cell(
+        column=path,
+        text=text,
+        value=value,
+        unit=_cell_unit(path, unit) if value is not None else "",
+        location=raw.location,
+        uncertain=raw.uncertain,
+    )
+
+
+def _split_code_label(code: str, label: str) -> tuple[str, str]:
+    if not code:
+        m = _LEADING_CODE.match(label)
+        if m:
+            return m.group(1), normalize_text(m.group(2))
+    return code, label
+
+
+def _row_of_group(
+    raw_row: list[RawCell | None],
+    group: _Group,
+    paths: list[tuple[str, ...]],
+    roles: list[str],
+    unit: str,
+) -> Row | None:
+    code_parts: list[str] = []
+    labels: list[str] = []
+    cells: list[Cell] = []
+    location: Location | None = None
+    for j in group.columns:
+        raw = raw_row[j] if j < len(raw_row) else None
+        if raw is None:
+            continue
+        text = _text(raw)
+        if text and location is None:
+            location = raw.location
+        role = roles[j]
+        if role == ROLE_CODE:
+            code_parts.append(text.replace(" ", ""))
+        elif role == ROLE_LABEL:
+            if text:
+                labels.append(text)
+        elif role == ROLE_VALUE:
+            if not text:
+                continue
+            path = paths[j]
+            if group.name and path and path[0] == group.name:
+                path = path[1:] or path
+            cells.append(_value_cell(raw, path, unit))
+    code = join_code_parts(code_parts)
+    label = " ".join(labels)
+    if not code and code_parts and any(code_parts):
+        # text in a code column (e.g. 合计 spanning the code columns)
+        label = normalize_text(" ".join(p for p in code_parts if p) + (" " + label if label else ""))
+    code, label = _split_code_label(code, label)
+    if not code and not label and not cells:
+        return None
+    if not cells and not code and not label.strip():
+        return None
+    return Row(code=code, label=label, cells=tuple(cells), location=location or Location(), group=group.name)
+
+
+def _give_orphan_values(made: list[Row | None]) -> None:
+    """``公用经费合计 | | | | 362.89``: a label in one group, its value in the next.
+
+    Values without code or label are given to the nearest labelled, valueless row
+    to their left in the same printed row.
+    """
+    for g, row in enumerate(made):
+        if row is None or row.code or row.label or not row.cells:
+            continue
+        for k in range(g - 1, -1, -1):
+            left = made[k]
+            if left is not None and left.label and not left.cells:
+                made[k] = Row(left.code, left.label, row.cells, left.location, left.group)
+                made[g] = None
+                break
+
+
+def _drop_empty_columns(grid: list[list[RawCell | None]]) -> list[list[RawCell | None]]:
+    width = max((len(r) for r in grid), default=0)
+    keep = [j for j in range(width) if any(j < len(r) and r[j] is not None and r[j].text.strip() for r in grid)]
+    return [[r[j] if j < len(r) else None for j in keep] for r in grid]
+
+
+def build_table(raw: RawTable, seq: int) -> Table:
+    """Turn a reader's grid into a :class:`Table` (see the module docstring)."""
+    grid = _drop_empty_columns([list(r) for r in raw.rows])
+    width = max((len(r) for r in grid), default=0)
+    grid = [r + [None] * (width - len(r)) for r in grid]
+    texts = [[_text(c) for c in r] for r in grid]
+    n_header = raw.header_rows if raw.header_rows is not None else _header_row_count(texts)
+    header = [grid[i] for i in range(n_header) if not _is_column_number_row(texts[i])]
+    header_texts = [texts[i] for i in range(n_header)]
+    paths = _header_paths(header, width)
+    body_idx = [
+        i
+        for i in range(n_header, len(grid))
+        if not _is_column_number_row(texts[i]) and texts[i] not in header_texts and any(texts[i])
+    ]
+    roles = _infer_roles(paths, [texts[i] for i in body_idx])
+    groups = _groups(paths, roles)
+    per_group: list[list[Row]] = [[] for _ in groups]
+    for i in body_idx:
+        made = [_row_of_group(grid[i], group, paths, roles, raw.unit) for group in groups]
+        _give_orphan_values(made)
+        for g, row in enumerate(made):
+            if row is not None:
+                per_group[g].append(row)
+    rows = [row for group_rows in per_group for row in group_rows]
+    value_paths = []
+    for group in groups:
+        for j in group.columns:
+            if roles[j] == ROLE_VALUE:
+                p = paths[j]
+                if group.name and p and p[0] == group.name:
+                    p = p[1:] or p
+                if p not in value_paths:
+                    value_paths.append(p)
+    return Table(
+        seq=seq,
+        kind=classify_title(raw.title),
+        printed_number=raw.printed_number,
+        title=normalize_text(raw.title),
+        unit=raw.unit,
+        columns=tuple(value_paths),
+        rows=tuple(rows),
+        pages=raw.pages,
+        lines=raw.lines,
+        note=raw.note,
+    )

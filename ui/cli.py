@@ -1,0 +1,291 @@
+"""The ``budgetqa`` command line: a thin shell over the library.
+
+Every command takes ``--home DIR`` (env ``BUDGETQA_HOME``) for the data directory.
+Errors reach the user as one clear line (click.ClickException); exit code 1 when
+any file of a batch failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from dataclasses import asdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ingest.catalog import standard_name
+from ingest.pipeline import STATUS_FAILED, IngestOutcome, Ingestor, iter_report_files
+from ingest.settings import Settings
+from ingest.store import FactStore
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def _json_default(value: object) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value)}")
+
+
+def _dump(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=_json_default)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Data directory (env BUDGETQA_HOME; default ~/.local/share/budgetqa).",
+)
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None) -> None:
+    """budgetqa: 预算/决算公开报告问答 — exact figures from exact cells, with sources.
+
+    Example: budgetqa ingest ../shared/reports && budgetqa reports
+    """
+    ctx.obj = Settings.from_env(os.environ, home=home)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings = ctx.find_object(Settings)
+    assert settings is not None
+    return settings
+
+
+def _outcome_line(o: IngestOutcome) -> str:
+    name = Path(o.path).name
+    if o.status == STATUS_FAILED:
+        return f"✗ {name}: {o.error}"
+    r = o.report
+    assert r is not None
+    head = f"{'✓' if o.status != 'unchanged' else '='} {name} [{r.report_id}] {r.unit_name or '?'} {r.fiscal_year or '?'} {r.kind}"
+    std = f"{len(o.standard_found)}/9 standard"
+    checks = f"checks {o.checks_pass} pass, {o.checks_rounding} rounding, {o.checks_fail} fail"
+    extra = " (unchanged: already ingested)" if o.status == "unchanged" else ""
+    extra += f" (replaces {', '.join(o.replaced)})" if o.replaced else ""
+    return f"{head} · {o.tables} tables ({std}) · {o.facts} facts · {checks}{extra}"
+
+
+def run_ingest(settings: Settings, paths: list[Path], progress: bool = True) -> list[IngestOutcome]:
+    """Ingest files and folders, with a progress bar on stderr."""
+    files = list(iter_report_files(paths))
+    ingestor = Ingestor(settings)
+    outcomes: list[IngestOutcome] = []
+    if progress and sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("ingesting", total=len(files))
+            for path in files:
+                bar.update(task, description=f"ingesting {path.name}")
+                outcomes.append(ingestor.ingest(path))
+                bar.advance(task)
+    else:
+        outcomes = [ingestor.ingest(path) for path in files]
+    ingestor.store.close()
+    return outcomes
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file.")
+@click.option("--show-failed-checks", is_flag=True, help="List identity checks that failed, with figures.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, show_failed_checks: bool) -> None:
+    """Ingest PDF or text reports (files or folders).
+
+    One line per file: unit, year, kind, tables found, identity checks. Files that
+    cannot be read are reported and skipped; exit code 1 if any failed.
+
+    Example: budgetqa ingest report.pdf ../shared/reports/text
+    """
+    outcomes = run_ingest(_settings(ctx), list(paths))
+    if not outcomes:
+        raise click.ClickException("没有找到可导入的文件（.pdf/.txt/.md）/ no report files found")
+    for o in outcomes:
+        if as_json:
+            d = asdict(o)
+            d["report"] = asdict(o.report) if o.report else None
+            click.echo(_dump(d))
+        else:
+            click.echo(_outcome_line(o), err=o.status == STATUS_FAILED)
+            if show_failed_checks:
+                for detail in o.failed_checks:
+                    click.echo(f"    ✗ {detail}")
+    failed = [o for o in outcomes if o.status == STATUS_FAILED]
+    if not as_json:
+        click.echo(f"{len(outcomes) - len(failed)} ingested, {len(failed)} failed", err=bool(failed))
+    if failed:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_context
+def reports(ctx: click.Context, as_json: bool) -> None:
+    """List ingested reports with their tables and identity-check counts.
+
+    Example: budgetqa reports --json
+    """
+    with FactStore(_settings(ctx).db_path) as store:
+        records = store.reports()
+    rows = [
+        {
+            "report_id": rec.report.report_id,
+            "file": rec.report.source_file,
+            "unit": rec.report.unit_name,
+            "short_names": list(rec.report.short_names),
+            "year": rec.report.fiscal_year,
+            "kind": rec.report.kind,
+            "scope": rec.report.scope,
+            "pages": rec.report.page_count,
+            "lines": rec.report.line_count,
+            "tables": rec.tables_found,
+            "standard_tables": len(rec.standard_found),
+            "standard_missing": [standard_name(k) for k in rec.standard_missing],
+            "facts": rec.facts,
+            "checks_pass": rec.checks_pass,
+            "checks_rounding": rec.checks_rounding,
+            "checks_fail": rec.checks_fail,
+        }
+        for rec in records
+    ]
+    if as_json:
+        click.echo(_dump(rows))
+        return
+    if not rows:
+        click.echo("还没有导入报告。运行: budgetqa ingest PATH / No reports yet. Run: budgetqa ingest PATH")
+        return
+    for r in rows:
+        size = f"{r['pages']} pages" if r["pages"] else f"{r['lines']} lines"
+        click.echo(
+            f"{r['report_id']}  {r['unit']}  {r['year']}  {r['kind']}{r['scope'] and '(' + r['scope'] + ')'}  "
+            f"{r['file']}  {size}  tables {r['tables']} ({r['standard_tables']}/9 standard)  facts {r['facts']}  "
+            f"checks {r['checks_pass']}✓ {r['checks_rounding']}≈ {r['checks_fail']}✗"
+        )
+
+
+FACT_FIELDS = ("table", "table_no", "table_kind", "row_code", "row_label", "row_group", "column", "value", "unit",
+               "page", "line", "text", "uncertain")  # fmt: skip
+
+
+@cli.command()
+@click.argument("report_id")
+@click.option("--table", "table", default=None, help="Only this table: seq, printed number (公开05表), kind or title part.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per fact.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+@click.pass_context
+def facts(ctx: click.Context, report_id: str, table: str | None, as_json: bool, as_csv: bool) -> None:
+    """Print every figure of a report (one per table cell) with its place.
+
+    Example: budgetqa facts 16b76f591391e91c --table 公开09表 --csv
+    """
+    with FactStore(_settings(ctx).db_path) as store:
+        record = store.report(report_id)
+        if record is None:
+            raise click.ClickException(f"没有这个报告 / no report {report_id!r}. See: budgetqa reports")
+        found = store.facts(record.report.report_id, table)
+    rows = [
+        {
+            "table": f.table_title, "table_no": f.table_no, "table_kind": f.table_kind, "row_code": f.row_code,
+            "row_label": f.row_label, "row_group": f.row_group, "column": f.column, "value": str(f.value),
+            "unit": f.unit, "page": f.page, "line": f.line, "text": f.text, "uncertain": f.uncertain,
+        }
+        for f in found
+    ]  # fmt: skip
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(FACT_FIELDS))
+        writer.writeheader()
+        writer.writerows(rows)
+    elif as_json:
+        for row in rows:
+            click.echo(_dump(row))
+    else:
+        for row in rows:
+            where = f"p.{row['page']}" if row["page"] else f"L{row['line']}"
+            code = f"{row['row_code']} " if row["row_code"] else ""
+            flag = " (?)" if row["uncertain"] else ""
+            click.echo(
+                f"{row['table_no'] or row['table']} | {code}{row['row_label']} | {row['column']} = "
+                f"{row['value']} {row['unit']}{flag} [{where}]"
+            )
+
+
+@cli.command()
+@click.argument("report_id")
+@click.option("--all", "show_all", is_flag=True, help="Also list checks that passed.")
+@click.pass_context
+def checks(ctx: click.Context, report_id: str, show_all: bool) -> None:
+    """Show the accounting-identity checks of a report (failed and rounding by default).
+
+    Example: budgetqa checks 16b76f591391e91c
+    """
+    with FactStore(_settings(ctx).db_path) as store:
+        record = store.report(report_id)
+        if record is None:
+            raise click.ClickException(f"没有这个报告 / no report {report_id!r}. See: budgetqa reports")
+        found = store.checks(record.report.report_id)
+    marks = {"pass": "✓", "rounding": "≈", "fail": "✗"}
+    for c in found:
+        if show_all or c.status != "pass":
+            click.echo(f"{marks.get(c.status, '?')} {c.detail}")
+    counts = {s: sum(1 for c in found if c.status == s) for s in marks}
+    click.echo(f"{counts['pass']} pass, {counts['rounding']} rounding, {counts['fail']} fail")
+
+
+@cli.command()
+@click.argument("report_id")
+@click.pass_context
+def remove(ctx: click.Context, report_id: str) -> None:
+    """Remove a report (by id or unique id prefix) and everything stored of it.
+
+    Example: budgetqa remove 16b76f59
+    """
+    ingestor = Ingestor(_settings(ctx))
+    try:
+        if not ingestor.remove(report_id):
+            raise click.ClickException(f"没有这个报告 / no report {report_id!r}. See: budgetqa reports")
+    finally:
+        ingestor.store.close()
+    click.echo(f"removed {report_id}")
+
+
+@cli.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Set up the demo: if the home has no reports, generate sample reports and ingest them.
+
+    Example: budgetqa --home /tmp/bq demo
+    """
+    settings = _settings(ctx)
+    with FactStore(settings.db_path) as store:
+        have = store.report_ids()
+    if not have:
+        from ingest.samples import generate_sample_reports
+
+        sample_dir = settings.home / "samples"
+        samples = generate_sample_reports(sample_dir)
+        click.echo(f"generated {len(samples)} sample reports in {sample_dir}")
+        outcomes = run_ingest(settings, [s.path for s in samples])
+        for o in outcomes:
+            click.echo(_outcome_line(o))
+    ctx.invoke(reports)
+    click.echo(f"data: {settings.db_path}")
+
+
+def main() -> None:
+    cli(prog_name="budgetqa")
+
+
+if __name__ == "__main__":
+    main()
