@@ -41,10 +41,10 @@ STANDARD_TABLES: tuple[StandardTable, ...] = (
     StandardTable(
         "summary",
         "收入支出决算总表",
-        _p(r"^(?:部门|单位)?(?:财务)?收(?:入)?支(?:出)?(?:决算|预算)总表$|^(?:部门|单位)?收支总表$"),
+        _p(r"^(?:预算)?(?:部门|单位)?(?:财务)?收(?:入)?支(?:出)?(?:决算|预算)总表$|^(?:预算)?(?:部门|单位)?收支总表$"),
     ),
-    StandardTable("income", "收入决算表", _p(r"^(?:部门|单位)?收入(?:决算|预算)(?:总)?表$")),
-    StandardTable("expenditure", "支出决算表", _p(r"^(?:部门|单位)?支出(?:决算|预算)(?:总)?表$")),
+    StandardTable("income", "收入决算表", _p(r"^(?:预算)?(?:部门|单位)?收入(?:决算|预算)(?:总)?表$")),
+    StandardTable("expenditure", "支出决算表", _p(r"^(?:预算)?(?:部门|单位)?支出(?:决算|预算)(?:总)?表$")),
 )
 
 STANDARD_KEYS = tuple(t.key for t in STANDARD_TABLES)

@@ -64,7 +64,9 @@ _L0 = re.compile(r"^第[一二三四五六七八九十]+部分")
 _L1 = re.compile(r"^[一二三四五六七八九十]+[、，,]")
 _L2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _ITEM = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[）)]|\d{1,2}[)）])")
-_PAGE_NUMBER = re.compile(r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"
+)
 _SENTENCE_END = "。；：！？;:!?”）)"
 _OUTSIDE_BRACKETS = re.compile(r"（[^）]*）|\([^)]*\)|“[^”]*”")
 
@@ -187,6 +189,36 @@ def is_page_number(line: Line, page_height: float) -> bool:
     return in_margin and bool(_PAGE_NUMBER.match(line.text))
 
 
+def _margin_key(line: Line, page_height: float) -> tuple[str, str] | None:
+    """``(digits folded text, top|bottom)`` for a line in the top or bottom margin, else ``None``."""
+    if line.bottom < page_height * 0.1:
+        return re.sub(r"\d+", "#", line.text), "top"
+    if line.top > page_height * 0.9:
+        return re.sub(r"\d+", "#", line.text), "bottom"
+    return None
+
+
+def running_lines(pages: Sequence[tuple[Sequence[Line], float]]) -> set[tuple[str, str]]:
+    """Running headers/footers: margin lines repeated on at least 3 pages and 40% of them.
+
+    Args:
+        pages: each page's lines and height.
+
+    Returns:
+        Keys to pass to :func:`is_running`.
+    """
+    counts: Counter[tuple[str, str]] = Counter()
+    for lines, height in pages:
+        counts.update({key for line in lines if (key := _margin_key(line, height)) is not None})
+    need = max(3, 0.4 * len(pages))
+    return {key for key, n in counts.items() if n >= need}
+
+
+def is_running(line: Line, page_height: float, keys: set[tuple[str, str]]) -> bool:
+    key = _margin_key(line, page_height)
+    return key is not None and key in keys
+
+
 def marker_level(text: str) -> int | None:
     """Heading level implied by a leading marker: 第一部分 → 0, 一、 → 1, （一） → 2, else ``None``."""
     if _L0.match(text):
@@ -210,7 +242,7 @@ def _heading_like(text: str) -> bool:
     bare = _OUTSIDE_BRACKETS.sub("", text)
     if any(p in bare for p in "，,；;：:"):
         return False
-    body = text[:-1] if text.endswith("。") else text
+    body = text.removesuffix("。")
     if "。" in body:
         return False
     return not text.endswith("。") or ("说明" in text or "情况" in text)
@@ -232,7 +264,9 @@ def _margins(lines: Sequence[Line]) -> dict[float, _Margins]:
         long = [ln for ln in group if len(ln.text) >= 10] or list(group)
         xs1 = sorted(ln.x1 for ln in long)
         xs0 = sorted(ln.x0 for ln in group)
-        result[width] = _Margins(left=xs0[len(xs0) // 10], right=xs1[min(len(xs1) - 1, int(len(xs1) * 0.9))])
+        right = xs1[min(len(xs1) - 1, int(len(xs1) * 0.9))]
+        # Pages with only short lines: assume text runs to at least 80% of the page width.
+        result[width] = _Margins(left=xs0[len(xs0) // 10], right=max(right, 0.8 * width))
     return result
 
 
@@ -266,89 +300,116 @@ def build_blocks(lines: Sequence[Line]) -> list[TextBlock]:
 
     Headings are short lines opening with 第X部分 / 一、 / （一） (a heading wrapped
     over two lines is joined), or short lines printed larger than the body text.
-    A paragraph starts at a heading, a list marker, a first-line indent, or after
-    a line ending clearly short of the right margin; it may continue on the next
-    page (its location is where it starts).
+    A paragraph starts at a heading, a list marker, a first-line indent, after a
+    table, or after a line ending clearly short of the right margin; it may
+    continue on the next page (its location is where it starts).
+
+    Args:
+        lines: narrative lines of the whole document (tables, captions and notes removed).
+
+    Returns:
+        One :class:`TextBlock` per paragraph; headings are not blocks, they form
+        the ``section_path`` of the blocks under them.
     """
-    if not lines:
-        return []
-    margins = _margins(lines)
-    size0 = body_size(lines)
-    blocks: list[TextBlock] = []
-    path: list[tuple[int, str]] = []
-    para: _Para | None = None
+    return _BlockBuilder(lines).run() if lines else []
 
-    def flush() -> None:
-        nonlocal para
-        if para is not None:
-            blocks.append(para.block(tuple(t for _, t in path)))
-            para = None
 
-    def is_full(line: Line) -> bool:
-        m = margins[round(line.page_width)]
-        return line.x1 >= m.right - 2.5 * line.size
+class _BlockBuilder:
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self.lines = lines
+        self.margins = _margins(lines)
+        self.size0 = body_size(lines)
+        self.blocks: list[TextBlock] = []
+        self.path: list[tuple[int, str]] = []
+        self.para: _Para | None = None
 
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        m = margins[round(line.page_width)]
+    def _m(self, line: Line) -> _Margins:
+        return self.margins[round(line.page_width)]
+
+    def is_full(self, line: Line) -> bool:
+        """The line reaches (nearly) the right margin, i.e. it was wrapped."""
+        return line.x1 >= self._m(line).right - 2.5 * line.size
+
+    def is_indented(self, line: Line) -> bool:
+        return line.x0 > self._m(line).left + 1.2 * line.size
+
+    def flush(self) -> None:
+        if self.para is not None:
+            self.blocks.append(self.para.block(tuple(t for _, t in self.path)))
+            self.para = None
+
+    def heading_at(self, i: int) -> tuple[int, str, int] | None:
+        """``(level, text, lines used)`` if a heading starts at line ``i``."""
+        line = self.lines[i]
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
         level = marker_level(line.text)
-        big = line.size >= size0 * 1.2 and len(line.text) <= 40 and _heading_like(line.text)
-        heading: tuple[int, str, int] | None = None  # (level, text, lines used)
         if level is not None:
             text, used = line.text, 1
-            joinable = (
+            if (
                 nxt is not None
                 and nxt.page == line.page
-                and is_full(line)
-                and not is_full(nxt)
+                and self.is_full(line)
+                and not self.is_full(nxt)
                 and not starts_item(nxt.text)
                 and len(nxt.text) <= 25
-            )
-            if joinable and nxt is not None:
+            ):
                 text, used = join_wrapped([line.text, nxt.text]), 2
             if level == 0 and len(text) <= 80:
-                heading = (0, text, used)
-            elif (used == 2 or not is_full(line)) and _heading_like(text):
-                heading = (level, text, used)
-        elif big:
+                return 0, text, used
+            next_opens = (
+                nxt is None or nxt.page != line.page or starts_item(nxt.text) or self.is_indented(nxt)
+            )
+            if (used == 2 or not self.is_full(line) or next_opens) and _heading_like(text):
+                return level, text, used
+            return None
+        if line.size >= self.size0 * 1.2 and len(line.text) <= 40 and _heading_like(line.text):
             text, used = line.text, 1
-            while (
-                i + used < len(lines)
-                and lines[i + used].page == line.page
-                and abs(lines[i + used].size - line.size) < 0.5
-                and marker_level(lines[i + used].text) is None
-                and len(text) + len(lines[i + used].text) <= 60
-            ):
-                text = join_wrapped([text, lines[i + used].text])
+            while i + used < len(self.lines):
+                more = self.lines[i + used]
+                if (
+                    more.page != line.page
+                    or abs(more.size - line.size) >= 0.5
+                    or marker_level(more.text) is not None
+                    or len(text) + len(more.text) > 60
+                ):
+                    break
+                text = join_wrapped([text, more.text])
                 used += 1
-            heading = (0, text, used)
-        if heading is not None:
-            flush()
-            lvl, text, used = heading
-            while path and path[-1][0] >= lvl:
-                path.pop()
-            path.append((lvl, text))
-            i += used
-            continue
-        indented = line.x0 > m.left + 1.2 * line.size
-        if para is None or starts_item(line.text) or indented or line.after_table:
-            flush()
-            para = _Para(line)
+            return 0, text, used
+        return None
+
+    def add(self, line: Line) -> None:
+        """Append a body line to the current paragraph or start a new one."""
+        para = self.para
+        if para is None or starts_item(line.text) or self.is_indented(line) or line.after_table:
+            self.flush()
+            self.para = _Para(line)
         else:
             prev = para.lines[-1]
-            new_page = prev.page != line.page
-            gap = line.top - prev.bottom
-            if not new_page and gap > 2.5 * max(line.size, prev.size):
-                flush()
-                para = _Para(line)
+            if prev.page == line.page and line.top - prev.bottom > 2.5 * max(line.size, prev.size):
+                self.flush()
+                self.para = _Para(line)
             else:
                 para.lines.append(line)
-        # Does this line end its paragraph?
-        short = line.x1 < m.right - 2.5 * line.size
-        if short and (line.text[-1] in _SENTENCE_END or line.x1 < m.right - 6 * line.size):
-            flush()
-        i += 1
-    flush()
-    return blocks
+        right = self._m(line).right
+        if line.x1 < right - 2.5 * line.size and (
+            line.text[-1] in _SENTENCE_END or line.x1 < right - 6 * line.size
+        ):
+            self.flush()  # a short last line ends the paragraph
+
+    def run(self) -> list[TextBlock]:
+        i = 0
+        while i < len(self.lines):
+            heading = self.heading_at(i)
+            if heading is None:
+                self.add(self.lines[i])
+                i += 1
+                continue
+            self.flush()
+            level, text, used = heading
+            while self.path and self.path[-1][0] >= level:
+                self.path.pop()
+            self.path.append((level, text))
+            i += used
+        self.flush()
+        return self.blocks

@@ -113,7 +113,7 @@ def _header_paths(header: list[list[RawCell | None]], width: int) -> list[tuple[
 def _role(path: tuple[str, ...]) -> str:
     joined = "".join(path)
     last = path[-1] if path else ""
-    if "行次" in joined or "栏次" in joined:
+    if "行次" in joined or "栏次" in joined or joined in ("序号", "编号"):
         return ROLE_LINENO
     if "编码" in joined or "代码" in joined or last in ("类", "款", "项"):
         return ROLE_CODE
@@ -272,9 +272,85 @@ def _drop_empty_columns(grid: list[list[RawCell | None]]) -> list[list[RawCell |
     return [[r[j] if j < len(r) else None for j in keep] for r in grid]
 
 
+def _is_header_like(texts: list[str]) -> bool:
+    non_empty = [t for t in texts if t]
+    return len(non_empty) >= 3 and all(parse_number(t) is None for t in non_empty)
+
+
+def _build_generic(raw: RawTable, seq: int, grid: list[list[RawCell | None]], texts: list[list[str]]) -> Table:
+    """Tables outside the standard set (绩效自评表, 汇总表, forms): header rows may recur
+    mid-table and rows may be key/value pairs (``自评得分 | 98.5``).
+
+    Each value's column is the text above it in the latest header-like row; the row's
+    label is the nearest text left of its first value; the text cells further left,
+    forward-filled from the rows above (一级指标 / 二级指标), become the row's group.
+    """
+    header: list[str] = []
+    roles: list[str] = []
+    above: list[str] = []
+    rows: list[Row] = []
+    columns: list[tuple[str, ...]] = []
+    for raw_row, row_texts in zip(grid, texts):
+        if _is_header_like(row_texts):
+            if header and row_texts == header:
+                continue
+            header = row_texts
+            roles = [ROLE_LINENO if t in ("序号", "编号") else ROLE_VALUE for t in header]
+            above = []
+            continue
+        if _is_column_number_row(row_texts):
+            continue
+        numeric = [
+            j for j, t in enumerate(row_texts) if t and parse_number(t) is not None and (j >= len(roles) or roles[j] != ROLE_LINENO)
+        ]
+        if not numeric:
+            continue
+        first = numeric[0]
+        left = [j for j in range(first) if row_texts[j] and (j >= len(roles) or roles[j] != ROLE_LINENO)]
+        label = row_texts[left[-1]] if left else ""
+        filled = list(above) + [""] * max(0, first - len(above))
+        for j in range(first):
+            if row_texts[j] and (j >= len(roles) or roles[j] != ROLE_LINENO):
+                filled[j] = row_texts[j]
+                for k in range(j + 1, len(filled)):
+                    filled[k] = ""  # a new upper level resets the levels below it
+        above = filled[:first]
+        group = " / ".join(t for j, t in enumerate(above) if t and (not left or j < left[-1]))
+        cells: list[Cell] = []
+        for j, raw_cell in enumerate(raw_row):
+            if raw_cell is None or j <= (left[-1] if left else -1) or not row_texts[j]:
+                continue
+            if j < len(roles) and roles[j] == ROLE_LINENO:
+                continue
+            path = (header[j],) if j < len(header) and header[j] else ()
+            if not path and j not in numeric:
+                continue
+            cells.append(_value_cell(raw_cell, path, raw.unit))
+            if path and path not in columns:
+                columns.append(path)
+        location = raw_row[first].location if raw_row[first] is not None else Location()
+        rows.append(Row(code="", label=label, cells=tuple(cells), location=location, group=group))
+    return Table(
+        seq=seq,
+        kind=classify_title(raw.title),
+        printed_number=raw.printed_number,
+        title=normalize_text(raw.title),
+        unit=raw.unit,
+        columns=tuple(columns),
+        rows=tuple(rows),
+        pages=raw.pages,
+        lines=raw.lines,
+        note=raw.note,
+    )
+
+
 def build_table(raw: RawTable, seq: int) -> Table:
     """Turn a reader's grid into a :class:`Table` (see the module docstring)."""
     grid = _drop_empty_columns([list(r) for r in raw.rows])
+    if classify_title(raw.title) == "other":
+        width = max((len(r) for r in grid), default=0)
+        grid = [r + [None] * (width - len(r)) for r in grid]
+        return _build_generic(raw, seq, grid, [[_text(c) for c in r] for r in grid])
     width = max((len(r) for r in grid), default=0)
     grid = [r + [None] * (width - len(r)) for r in grid]
     texts = [[_text(c) for c in r] for r in grid]

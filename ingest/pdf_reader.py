@@ -1,0 +1,483 @@
+"""Read a PDF report: tables as grids of printed cells, narrative paragraphs, head text.
+
+pdfplumber is used only here, and only inside :func:`_load`: it yields plain
+:class:`~ingest.pdf_layout.Glyph` tuples and cell boxes, and nothing of
+pdfplumber leaves this module. Tables come from ``page.find_tables()`` (ruled
+tables); each page's characters are read once and assigned to cells by their
+centre, which is much cheaper than cropping per cell.
+
+Bad input maps to :mod:`ingest.errors`: zero bytes → :class:`EmptyFileError`;
+not starting with ``%PDF`` → :class:`UnsupportedFileError`; pdfminer cannot
+parse it → :class:`CorruptFileError`; password-protected →
+:class:`EncryptedFileError`; no text layer → :class:`ScannedFileError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+from ingest.catalog import KIND_OTHER, classify_title, printed_number
+from ingest.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedFileError,
+    ScannedFileError,
+    UnsupportedFileError,
+)
+from ingest.model import BBox, Location
+from ingest.numbers import declared_unit
+from ingest.pdf_layout import (
+    Glyph,
+    Line,
+    assign_to_cells,
+    build_blocks,
+    cell_text,
+    is_page_number,
+    is_running,
+    is_toc_line,
+    is_toc_title,
+    make_lines,
+    running_lines,
+    starts_item,
+    strip_leaders,
+)
+from ingest.rawtable import Extracted, RawCell, RawRow, RawTable
+
+logger = logging.getLogger(__name__)
+
+HEAD_CHARS = 3000
+"""How much of the document's text goes into ``Extracted.head_text``."""
+MIN_TEXT_CHARS = 20
+"""Fewer printed characters than this in the whole document: a scan."""
+
+_MAX_TITLE_LEN = 40
+_TITLE_NOISE = re.compile(
+    r"(?:金额)?单位\s*[:：]\s*(?:万元|亿元|元)|(?:编制|填报)(?:部门|单位)\s*[:：]\s*\S*|[（(]?续表?[）)]?$"
+)
+_CAPTION_START = re.compile(r"^(?:编制|填报|预算|主管)(?:部门|单位)\s*[:：]")
+_NOTE_START = re.compile(r"^(?:注|说明|备注)\s*\d*\s*[:：]|^注\s*\d")
+_NOTE_WORDS = ("本表", "故本表", "无数据", "空表")
+
+
+@dataclass
+class _Grid:
+    """A table found by pdfplumber: its box and its rows of cell boxes (``None`` = merged)."""
+
+    bbox: BBox
+    cells: list[list[BBox | None]]
+
+
+@dataclass
+class _PageData:
+    number: int
+    width: float
+    height: float
+    glyphs: list[Glyph]
+    grids: list[_Grid]
+
+
+@dataclass
+class _PageTable:
+    """A table on one page (before continuation pages are merged)."""
+
+    page: int
+    bbox: BBox
+    rows: list[RawRow]
+    title: str = ""
+    number: str = ""
+    unit: str = ""
+    note: str = ""
+    text_above: bool = False
+    text_below: bool = False
+    last_page: int = 0
+
+
+def read_pdf(path: Path) -> Extracted:
+    """Read one PDF report.
+
+    Args:
+        path: the PDF file.
+
+    Returns:
+        The tables (continuation pages merged), narrative blocks and head text.
+
+    Raises:
+        EmptyFileError: the file has zero bytes (or only whitespace), or no pages.
+        UnsupportedFileError: the bytes do not start with ``%PDF``.
+        CorruptFileError: pdfminer cannot parse the file.
+        EncryptedFileError: the PDF needs a password.
+        ScannedFileError: the pages have no text layer.
+        OSError: the file cannot be read (missing, permissions).
+    """
+    path = Path(path)
+    _check_bytes(path)
+    pages = _load(path)
+    if not pages:
+        raise EmptyFileError(str(path), "PDF 没有页面 / the PDF has no pages")
+    printed = sum(1 for p in pages for g in p.glyphs if not g.text.isspace())
+    if printed < MIN_TEXT_CHARS:
+        raise ScannedFileError(
+            str(path), f"{len(pages)} 页中只有 {printed} 个文字 / only {printed} characters of text"
+        )
+
+    head: list[str] = []
+    head_len = 0
+    body: list[Line] = []
+    page_tables: list[_PageTable] = []
+    toc_prev = False
+    pending_break = False
+    page_lines = [make_lines(page.glyphs, page.number, page.width) for page in pages]
+    running = running_lines([(lines, page.height) for lines, page in zip(page_lines, pages)])
+    for page, all_lines in zip(pages, page_lines):
+        if head_len < HEAD_CHARS:
+            for line in all_lines:
+                text = strip_leaders(line.text) if is_toc_line(line.text) else line.text
+                head.append(text)
+                head_len += len(text) + 1
+        toc_prev = _is_toc_page(all_lines, toc_prev, page.height)
+        if toc_prev:
+            logger.debug("%s: page %d is a table of contents", path.name, page.number)
+            continue
+        tables, lines = _read_page(page, running)
+        page_tables.extend(tables)
+        for line in lines:
+            if pending_break:
+                line = replace(line, after_table=True)
+                pending_break = False
+            body.append(line)
+        if tables and not tables[-1].text_below:
+            pending_break = True
+    raw_tables = _merge_continuations(page_tables, path.name)
+    blocks = build_blocks(body)
+    logger.info(
+        "%s: %d pages, %d tables, %d text blocks", path.name, len(pages), len(raw_tables), len(blocks)
+    )
+    return Extracted(
+        source_format="pdf",
+        page_count=len(pages),
+        line_count=None,
+        head_text="\n".join(head)[:HEAD_CHARS],
+        blocks=tuple(blocks),
+        tables=tuple(raw_tables),
+    )
+
+
+def _check_bytes(path: Path) -> None:
+    """Reject empty and non-PDF files before pdfminer sees them."""
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if not head:
+        raise EmptyFileError(str(path), "文件大小为 0 字节 / zero bytes")
+    stripped = head.lstrip(b" \t\r\n\f\x00").removeprefix(b"\xef\xbb\xbf")
+    if not stripped and path.stat().st_size <= len(head):
+        raise EmptyFileError(str(path), "文件只有空白 / only whitespace")
+    if not stripped.startswith(b"%PDF"):
+        raise UnsupportedFileError(str(path), f"不是 PDF 文件（{_sniff(head)}） / not a PDF ({_sniff(head)})")
+
+
+def _sniff(head: bytes) -> str:
+    if head.startswith(b"PK\x03\x04"):
+        return "zip: docx/xlsx/ofd?"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "OLE: doc/xls?"
+    if head.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):
+        return "HTML"
+    return "unknown format"
+
+
+def _load(path: Path) -> list[_PageData]:
+    """Open the PDF with pdfplumber and pull out glyphs and table grids, page by page."""
+    pages: list[_PageData] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                glyphs = [
+                    Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"])
+                    for c in page.chars
+                    if c.get("upright", True)
+                ]
+                grids = [
+                    _Grid(
+                        bbox=_box(t.bbox),
+                        cells=[[_box(c) if c else None for c in row.cells] for row in t.rows],
+                    )
+                    for t in page.find_tables()
+                ]
+                pages.append(
+                    _PageData(page.page_number, float(page.width), float(page.height), glyphs, grids)
+                )
+                page.close()
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, PDFEncryptionError):
+            raise EncryptedFileError(str(path), f"PDF 受密码保护（{type(cause).__name__}）") from exc
+        raise CorruptFileError(str(path), f"无法解析 PDF（{type(cause).__name__}: {cause}）") from exc
+    except PDFEncryptionError as exc:
+        raise EncryptedFileError(str(path), f"PDF 受密码保护（{type(exc).__name__}）") from exc
+    except (MalformedPDFException, PSException) as exc:
+        raise CorruptFileError(str(path), f"无法解析 PDF（{type(exc).__name__}: {exc}）") from exc
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, AssertionError) as exc:
+        # pdfminer lets these through on some damaged object structures.
+        logger.warning("%s: unexpected error while parsing, treated as a damaged PDF", path, exc_info=True)
+        raise CorruptFileError(str(path), f"PDF 结构损坏（{type(exc).__name__}: {exc}）") from exc
+    return pages
+
+
+def _box(box: tuple[float, float, float, float]) -> BBox:
+    return (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
+
+
+def _is_toc_page(lines: list[Line], toc_prev: bool, height: float) -> bool:
+    """A contents page: titled 目录, full of dotted leaders, or the rest of one (headings only)."""
+    if any(is_toc_title(line.text) for line in lines[:5]):
+        return True
+    leaders = sum(1 for line in lines if is_toc_line(line.text))
+    if leaders >= max(3, len(lines) // 2):
+        return True
+    if not toc_prev:
+        return False
+    return all(
+        is_toc_line(ln.text) or is_page_number(ln, height) or (starts_item(ln.text) and len(ln.text) <= 40)
+        for ln in lines
+    )
+
+
+def _inside(line_or_glyph: Line | Glyph, box: BBox, pad: float = 1.0) -> bool:
+    cx = (line_or_glyph.x0 + line_or_glyph.x1) / 2
+    cy = (line_or_glyph.top + line_or_glyph.bottom) / 2
+    return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
+
+
+def _grid_rows(page: _PageData, grid: _Grid) -> list[RawRow]:
+    """The grid's printed texts, each cell with its page and box."""
+    glyphs = [g for g in page.glyphs if _inside(g, grid.bbox) and not g.text.isspace()]
+    boxes = [box for row in grid.cells for box in row if box is not None]
+    texts = iter(cell_text(gs) for gs in assign_to_cells(glyphs, boxes))
+    width = max((len(row) for row in grid.cells), default=0)
+    rows: list[RawRow] = []
+    for row in grid.cells:
+        cells = [
+            None if box is None else RawCell(next(texts), Location(page=page.number, bbox=box)) for box in row
+        ]
+        cells += [None] * (width - len(cells))
+        rows.append(tuple(cells))
+    return rows
+
+
+def _row_texts(row: RawRow) -> tuple[str | None, ...]:
+    return tuple(None if c is None else c.text for c in row)
+
+
+def _is_empty(rows: list[RawRow]) -> bool:
+    return all(c is None or not c.text for row in rows for c in row)
+
+
+def _clean_title(text: str) -> str:
+    return _TITLE_NOISE.sub("", text).strip(" :：")
+
+
+def _is_title(text: str) -> bool:
+    """A standard table's title, or a short line ending in 表 that is not a sentence (``详见下表``)."""
+    t = _clean_title(text)
+    if not t:
+        return False
+    if classify_title(t) != KIND_OTHER:
+        return True
+    return (
+        len(t) <= _MAX_TITLE_LEN
+        and t.endswith("表")
+        and not t.endswith(("下表", "见表", "如表"))
+        and not any(p in t for p in "，。；：,;")
+    )
+
+
+def _is_caption(text: str) -> bool:
+    """Lines printed with a table: title, big heading, 编制部门, 单位, table number."""
+    return (
+        _is_title(text)
+        or bool(declared_unit(text))
+        or bool(_CAPTION_START.match(text))
+        or bool(printed_number(text))
+    )
+
+
+def _pick_title(lines: list[Line]) -> str:
+    """The specific table name among caption lines (nearest the table first)."""
+    for line in reversed(lines):
+        t = _clean_title(line.text)
+        if t and classify_title(t) != KIND_OTHER:
+            return t
+    for line in reversed(lines):
+        if _is_title(line.text):
+            return _clean_title(line.text)
+    return ""
+
+
+def _read_page(page: _PageData, running: set[tuple[str, str]]) -> tuple[list[_PageTable], list[Line]]:
+    """Tables on one page (with caption and note) and the page's narrative lines.
+
+    Args:
+        page: the page's glyphs and table grids.
+        running: running header/footer keys (see :func:`ingest.pdf_layout.running_lines`).
+    """
+    kept: list[tuple[_Grid, list[RawRow]]] = []
+    for grid in sorted(page.grids, key=lambda g: (g.bbox[1], g.bbox[0])):
+        if sum(1 for row in grid.cells for c in row if c is not None) <= 1:
+            continue  # a frame around text, not a table
+        rows = _grid_rows(page, grid)
+        texts = [c.text for row in rows for c in row if c is not None and c.text]
+        if texts and sum(1 for t in texts if is_toc_line(t)) * 2 >= len(texts):
+            continue
+        kept.append((grid, rows))
+    boxes = [grid.bbox for grid, _ in kept]
+    glyphs = [g for g in page.glyphs if not any(_inside(g, box) for box in boxes)]
+    lines = [
+        ln
+        for ln in make_lines(glyphs, page.number, page.width)
+        if not is_page_number(ln, page.height) and not is_running(ln, page.height, running)
+    ]
+    used: set[int] = set()
+    tables: list[_PageTable] = []
+    for k, (grid, rows) in enumerate(kept):
+        top, bottom = grid.bbox[1], grid.bbox[3]
+        upper = kept[k - 1][0].bbox[3] if k else 0.0
+        lower = kept[k + 1][0].bbox[1] if k + 1 < len(kept) else page.height
+        above = [
+            i for i, ln in enumerate(lines) if i not in used and upper - 2 <= ln.top and ln.bottom <= top + 2
+        ]
+        caption: list[int] = []
+        for i in reversed(above):
+            if not _is_caption(lines[i].text):
+                break
+            caption.insert(0, i)
+        cap_lines = [lines[i] for i in caption]
+        cap_text = "\n".join(ln.text for ln in cap_lines)
+        table = _PageTable(
+            page=page.number,
+            bbox=grid.bbox,
+            rows=rows,
+            title=_pick_title(cap_lines),
+            number=next((n for n in (printed_number(ln.text) for ln in cap_lines) if n), ""),
+            unit=declared_unit(cap_text),
+            text_above=len(above) > len(caption),
+            last_page=page.number,
+        )
+        _title_from_rows(table)
+        used.update(caption)
+        below = [
+            i
+            for i, ln in enumerate(lines)
+            if i not in used and ln.top >= bottom - 2 and ln.bottom <= lower + 2
+        ]
+        note = _note_lines(lines, below, bottom)
+        used.update(note)
+        table.note = " ".join(_join_note([lines[i] for i in note]))
+        table.text_below = len(below) > len(note)
+        if not table.title and _is_empty(rows):
+            logger.debug("page %d: dropping an untitled table without text", page.number)
+            continue
+        tables.append(table)
+    body = [ln for i, ln in enumerate(lines) if i not in used]
+    for table in tables:
+        after = next((i for i, ln in enumerate(body) if ln.top >= table.bbox[3] - 2), None)
+        if after is not None:
+            body[after] = replace(body[after], after_table=True)
+    return tables, body
+
+
+def _title_from_rows(table: _PageTable) -> None:
+    """Take a title, unit or number printed inside the grid's first rows (WPS exports do this)."""
+    while table.rows:
+        texts = [c.text for c in table.rows[0] if c is not None and c.text]
+        joined = " ".join(texts)
+        if texts and (len(texts) > 3 or len(joined) > 80 or not _is_caption(joined)):
+            return
+        if texts:
+            if not table.title and _is_title(joined):
+                table.title = _clean_title(joined)
+            table.unit = table.unit or declared_unit(joined)
+            table.number = table.number or printed_number(joined)
+        table.rows.pop(0)
+
+
+def _note_lines(lines: list[Line], below: list[int], bottom: float) -> list[int]:
+    """Indices of the note printed right under a table (``注：本表…``, ``…故本表无数据``)."""
+    note: list[int] = []
+    prev: Line | None = None
+    for i in below:
+        line = lines[i]
+        noted = bool(_NOTE_START.match(line.text)) or any(w in line.text for w in _NOTE_WORDS)
+        last = prev.bottom if prev is not None else bottom
+        if line.top - last > 3 * line.size:
+            break
+        if not noted and (prev is None or prev.text.endswith("。") or starts_item(line.text)):
+            break
+        note.append(i)
+        prev = line
+    return note
+
+
+def _join_note(lines: list[Line]) -> list[str]:
+    """Note lines → one string per note (a new one at each 注/说明)."""
+    notes: list[list[str]] = []
+    for line in lines:
+        if not notes or _NOTE_START.match(line.text):
+            notes.append([])
+        notes[-1].append(line.text)
+    return ["".join(parts) for parts in notes]
+
+
+def _merge_continuations(tables: list[_PageTable], name: str) -> list[RawTable]:
+    """Merge tables continued on the next page and build the :class:`RawTable` list."""
+    merged: list[_PageTable] = []
+    for table in tables:
+        prev = merged[-1] if merged else None
+        continues = (
+            prev is not None
+            and not table.title
+            and not table.text_above
+            and prev.last_page == table.page - 1
+            and not prev.text_below
+            and not prev.note
+        )
+        if prev is not None and continues:
+            width_prev, width = len(prev.rows[0]) if prev.rows else 0, len(table.rows[0]) if table.rows else 0
+            if width_prev == width:
+                skip = 0
+                while skip < min(len(table.rows), len(prev.rows)) and _row_texts(
+                    table.rows[skip]
+                ) == _row_texts(prev.rows[skip]):
+                    skip += 1
+                prev.rows.extend(table.rows[skip:])
+                prev.last_page = table.page
+                prev.note = table.note
+                prev.text_below = table.text_below
+                logger.debug("%s: table %r continues on page %d", name, prev.title, table.page)
+                continue
+            logger.info(
+                "%s: untitled table on page %d has %d columns, previous %d: kept apart",
+                name,
+                table.page,
+                width,
+                width_prev,
+            )
+        merged.append(table)
+    return [
+        RawTable(
+            title=t.title,
+            printed_number=t.number,
+            unit=t.unit,
+            rows=tuple(t.rows),
+            note=t.note,
+            pages=(t.page, t.last_page),
+        )
+        for t in merged
+    ]
