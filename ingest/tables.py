@@ -32,6 +32,7 @@ _CHINESE_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一
 _TOTAL_LABEL = re.compile(r"^(?:合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计|人员经费合计|公用经费合计)$")
 _SMALL_INT = re.compile(r"^\d{1,2}$")
 _DECIMAL = re.compile(r"\d\.\d")
+_PLACEHOLDER = re.compile(r"^[Xx×]+$")
 
 ROLE_CODE = "code"
 ROLE_LABEL = "label"
@@ -73,9 +74,9 @@ def _is_body_row(texts: list[str]) -> bool:
     if any(_DECIMAL.search(t) and parse_number(t) is not None for t in non_empty):
         return True
     if _TOTAL_LABEL.match(first) or _CHINESE_ORDINAL.match(first):
-        # a header row may start with 合计 too; a body row has few text cells
-        text_cells = sum(1 for t in non_empty if parse_number(t) is None)
-        return text_cells <= 3
+        # a header row may start with 合计/小计 too: it has nothing but words in it
+        numbers = sum(1 for t in non_empty if parse_number(t) is not None or _PLACEHOLDER.match(t))
+        return numbers > 0 or len(non_empty) < 2
     return False
 
 
@@ -91,13 +92,16 @@ def _header_paths(header: list[list[RawCell | None]], width: int) -> list[tuple[
     rows = [[_text(c) for c in r] for r in header]
     merged = [[c is None for c in r] for r in header]
     filled = [list(r) for r in rows]
-    for i in range(len(rows) - 1):
+    for i in range(len(rows)):
         for j in range(1, width):
-            if filled[i][j]:
+            if filled[i][j] or not filled[i][j - 1]:
+                continue
+            # a merged cell extends to the right only within its parent's span
+            if any(filled[k][j] != filled[k][j - 1] for k in range(i)):
                 continue
             below = any(rows[k][j] for k in range(i + 1, len(rows)))
             left_has_children = any(rows[k][j - 1] for k in range(i + 1, len(rows)))
-            if filled[i][j - 1] and (merged[i][j] or (below and left_has_children)):
+            if merged[i][j] or (below and left_has_children):
                 filled[i][j] = filled[i][j - 1]
     paths: list[tuple[str, ...]] = []
     for j in range(width):
