@@ -6,7 +6,8 @@
         ├── EmptyFileError        (zero bytes, or no text at all)
         ├── CorruptFileError      (damaged PDF)
         ├── EncryptedFileError    (password-protected PDF)
-        └── ScannedFileError      (PDF pages without a text layer)
+        ├── ScannedFileError      (PDF pages without a text layer)
+        └── NotAReportError       (readable, but no issuing unit and no budget table in it)
 
 Each message names the file and says what to do.
 """
@@ -49,3 +50,7 @@ class EncryptedFileError(IngestError):
 
 class ScannedFileError(IngestError):
     hint = "PDF 没有文字层（扫描件），请先做 OCR 再导入 / the PDF has no text layer (scanned): run OCR first"
+
+
+class NotAReportError(IngestError):
+    hint = "未找到编制单位和预决算报表，这似乎不是预算/决算公开报告 / no issuing unit and no budget table: not a budget report?"

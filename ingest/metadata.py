@@ -107,7 +107,7 @@ def detect_unit(title: str, text: str) -> str:
         if from_title and _looks_like_org(from_title) and from_title not in best:
             return from_title
         return best
-    return from_title
+    return from_title if _looks_like_org(from_title) else ""
 
 
 def detect_year(title: str, text: str) -> int | None:

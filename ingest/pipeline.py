@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.catalog import STANDARD_KEYS
-from ingest.errors import EmptyFileError, IngestError, UnsupportedFileError
+from ingest.errors import EmptyFileError, IngestError, NotAReportError, UnsupportedFileError
 from ingest.metadata import detect_metadata
 from ingest.model import ParsedReport, Report, Table
 from ingest.rawtable import Extracted
@@ -94,6 +94,8 @@ def parse_file(path: Path) -> ParsedReport:
         line_count=extracted.line_count,
         source_format=extracted.source_format,
     )
+    if not meta.unit_name and not any(t.kind != "other" for t in tables):
+        raise NotAReportError(str(path), "不是预算/决算报告 / not a budget or final-accounts report")
     warnings: list[str] = []
     if not meta.unit_name:
         warnings.append("未识别出编制单位名称 / issuing unit not found")

@@ -43,6 +43,10 @@ def test_each_bad_input_fails_clearly_and_stores_nothing(tmp_path: Path, sample_
         assert expected[kind] in outcome.error, (kind, outcome.error)
     unsupported = ingestor.ingest(tmp_path / "bad" / "notes.docx")
     assert unsupported.status == STATUS_FAILED and "notes.docx" in unsupported.error
+    readme = tmp_path / "bad" / "README.md"
+    readme.write_text("# 说明\n\n这个文件夹里放的是决算报告的文本转换件。\n", encoding="utf-8")
+    not_a_report = ingestor.ingest(readme)
+    assert not_a_report.status == STATUS_FAILED and "不是预算/决算报告" in not_a_report.error
     assert ingestor.store.counts() == EMPTY
     files = tmp_path / "home" / "files"
     assert not files.exists() or not any(files.iterdir())
