@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,8 +147,12 @@ def iter_report_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-AfterStore = Callable[[ParsedReport, tuple[str, ...]], None]
-"""Hook run inside the store transaction (e.g. the index): raising aborts the ingest."""
+AfterStore = Callable[[sqlite3.Connection, ParsedReport, tuple[str, ...]], None]
+"""Hook run inside the store transaction with its connection, the parsed report and the ids
+it replaces (the index writes its chunks there): raising aborts the ingest, nothing stays."""
+
+BeforeRemove = Callable[[sqlite3.Connection, str], None]
+"""Hook run inside the removal transaction with the report id being removed."""
 
 
 class Ingestor:
@@ -196,7 +201,7 @@ class Ingestor:
                     self.store.delete_report(conn, old)
                 self.store.write_report(conn, parsed, source_path, found, missing)
                 if after_store is not None:
-                    after_store(parsed, replaced)
+                    after_store(conn, parsed, replaced)
         except BaseException:
             temp_copy.unlink(missing_ok=True)
             raise
@@ -221,12 +226,14 @@ class Ingestor:
             failed_checks=tuple(c.detail for c in parsed.checks if c.status == "fail"),
         )
 
-    def remove(self, report_id: str) -> bool:
+    def remove(self, report_id: str, before_remove: BeforeRemove | None = None) -> bool:
         """Delete a report (by id or unique prefix) and its source copy; False if absent."""
         record = self.store.report(report_id)
         if record is None:
             return False
         with self.store.transaction() as conn:
+            if before_remove is not None:
+                before_remove(conn, record.report.report_id)
             self.store.delete_report(conn, record.report.report_id)
         for stale in self.settings.files_dir.glob(f"{record.report.report_id}.*"):
             stale.unlink(missing_ok=True)

@@ -140,6 +140,11 @@ class FactStore:
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The connection, for stages above ingest that keep their own tables in this file."""
+        return self._conn
+
     def close(self) -> None:
         self._conn.close()
 

