@@ -28,6 +28,8 @@ demo: install
 
 bench: install
 	$(PY) -m eval.bench_ingest
+	$(PY) -m eval.bench_index
+	$(PY) -m eval.retrieval
 
 lint: install
 	$(VENV)/bin/ruff check ingest index qa ui eval tests

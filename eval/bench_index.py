@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ingest.errors import IngestError
 from ingest.pipeline import iter_report_files, parse_file
 from ingest.settings import Settings
 from index.chunks import chunks_of
@@ -40,7 +41,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         with Library(Settings(home=home)) as library:
-            chunks = [c for path in iter_report_files(args.paths) for c in chunks_of(parse_file(path))]
+            chunks = []
+            for path in iter_report_files(args.paths):
+                try:
+                    chunks.extend(chunks_of(parse_file(path)))
+                except IngestError as exc:
+                    print(f"skipped: {exc}", file=sys.stderr)
             start = time.perf_counter()
             library.vector.add(chunks)
             embed_seconds = time.perf_counter() - start

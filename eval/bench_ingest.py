@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ingest.errors import IngestError
 from ingest.pipeline import Ingestor, iter_report_files, parse_file
 from ingest.settings import Settings
 
@@ -30,7 +31,10 @@ def bench(paths: list[Path], repeat: int) -> str:
         for _ in range(repeat):
             with tempfile.TemporaryDirectory() as home:
                 start = time.perf_counter()
-                parsed = parse_file(path)
+                try:
+                    parsed = parse_file(path)
+                except IngestError:
+                    break
                 parsed_at = time.perf_counter()
                 ingestor = Ingestor(Settings(home=Path(home)))
                 outcome = ingestor._store(path, parsed, None)
@@ -41,6 +45,8 @@ def bench(paths: list[Path], repeat: int) -> str:
             total_times.append(done - start)
             pages = parsed.report.page_count
             size = f"{pages} pages" if pages else f"{parsed.report.line_count} lines"
+        if not total_times:
+            continue
         total = statistics.median(total_times)
         if parsed.report.page_count:
             per_page = f"{total / parsed.report.page_count:.3f}"

