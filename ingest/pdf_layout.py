@@ -198,6 +198,11 @@ def _margin_key(line: Line, page_height: float) -> tuple[str, str] | None:
     return None
 
 
+def _is_table_number(text: str) -> bool:
+    """``公开02表`` repeats at the top of every table page but is not a running header."""
+    return bool(re.match(r"^\s*(?:公开\s*\d{1,2}\s*表|(?:附件|附表)\s*\d)", text))
+
+
 def running_lines(pages: Sequence[tuple[Sequence[Line], float]]) -> set[tuple[str, str]]:
     """Running headers/footers: margin lines repeated on at least 3 pages and 40% of them.
 
@@ -209,7 +214,13 @@ def running_lines(pages: Sequence[tuple[Sequence[Line], float]]) -> set[tuple[st
     """
     counts: Counter[tuple[str, str]] = Counter()
     for lines, height in pages:
-        counts.update({key for line in lines if (key := _margin_key(line, height)) is not None})
+        counts.update(
+            {
+                key
+                for line in lines
+                if not _is_table_number(line.text) and (key := _margin_key(line, height)) is not None
+            }
+        )
     need = max(3, 0.4 * len(pages))
     return {key for key, n in counts.items() if n >= need}
 

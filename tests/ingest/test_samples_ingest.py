@@ -47,6 +47,8 @@ def test_sample_tables_pass_their_identity_checks(samples: list[SampleReport]) -
     for sample in samples:
         parsed = parse_file(sample.path)
         assert len({t.kind for t in parsed.tables if t.kind != "other"}) == 9
+        numbers = {t.kind: t.printed_number for t in parsed.tables}
+        assert all(numbers[t.key] == t.number for t in sample.tables if t.number), numbers
         failed = [c.detail for c in parsed.checks if c.status == "fail"]
         assert parsed.checks and not failed, failed
 
