@@ -8,18 +8,9 @@ wrapped (``一般公共预`` / ``算财政拨款``); headers repeat after page b
 :func:`parse_spaced_table` rebuilds a :class:`~ingest.rawtable.RawTable` for a
 standard table (``ingest.catalog``): explicit header rows from the table's known
 layout (checked against the printed header and the 栏次 line), then body rows whose
-numbers are placed in columns by the accounting identities:
-
-1. per row, every order-preserving placement of the numbers over the value columns
-   is tried; those satisfying the row identities remain (合计 = Σ parts; 三公 合计 =
-   出国 + 车 + 接待, 小计 = 购置 + 运行; exact first, else within 0.01 per term);
-2. per table, families of rows must add up column by column (合计 → 类 → 款 → 项 by
-   code prefix; 本年支出合计 → the 一、二、… rows), which prunes placements; in the
-   财政拨款收支总表 a fund with neither income nor 结转 on the 收入 side has an empty
-   支出 column;
-3. a cell is certain when every remaining placement agrees on it. Otherwise the most
-   likely placement (column weights below, kept consistent with the families) is
-   chosen and the cells that differ between placements get ``uncertain=True``.
+numbers are placed in columns by the accounting identities (row identities, families
+of rows that add up column by column: :mod:`ingest.placement`). A cell whose column
+the identities do not decide gets ``uncertain=True``.
 
 Header rows: a vertically merged header cell is repeated in each row it covers; a
 cell covered from the left is ``""`` (the builder forward-fills it). The 栏次 line
@@ -33,8 +24,9 @@ import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import combinations, pairwise, product
+from itertools import pairwise
 
+from ingest import placement
 from ingest.catalog import classify_title
 from ingest.catalog import printed_number as find_printed_number
 from ingest.model import Location
@@ -43,15 +35,8 @@ from ingest.rawtable import RawCell, RawRow, RawTable
 
 logger = logging.getLogger(__name__)
 
-Identity = tuple[tuple[int, int], ...]
-"""Σ coefficient × value = 0 over value positions of a group, e.g. ((0, 1), (1, -1), (2, -1))."""
-
-CENT = Decimal("0.01")
-_MAX_PRODUCT = 20_000
 _DASHES = {"-", "—", "--", "——", "－", "–"}
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
-_FUNDS = ("一般公共预算", "政府性基金", "国有资本")
 _CAR = "公务用车购置及运行维护费"
 _CODE_KEYS = ["科目编码", "科目名称"]
 
@@ -84,21 +69,6 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
 }
 
 
-def _identities(spec: str, width: int, offset: int = 0) -> list[Identity]:
-    out = []
-    for item in spec.split():
-        total, rhs = item.split("=")
-        if rhs == "*":
-            terms = [(p, -1) for p in range(1, width)]
-        else:
-            terms = [
-                (int(t[1:] if t[0] in "+-" else t), 1 if t[0] == "-" else -1)
-                for t in re.findall(r"[+-]?\d+", rhs)
-            ]
-        out.append(tuple((p + offset, c) for p, c in [(int(total), 1), *terms]))
-    return out
-
-
 @dataclass
 class _Group:
     """One side-by-side column group (收入 | 支出; 人员经费 | 公用经费 …) of a layout."""
@@ -107,7 +77,7 @@ class _Group:
     label_col: int | None = None
     seq_col: int | None = None
     value_cols: list[int] = field(default_factory=list)
-    identities: list[Identity] = field(default_factory=list)
+    identities: list[placement.Identity] = field(default_factory=list)
     weights: list[int] = field(default_factory=list)
 
 
@@ -129,7 +99,7 @@ class _Layout:
             group.value_cols.append(len(self.paths))
             group.weights.append(int(weight or 1))
             self.paths.append((*prefix, *path.split("/")))
-        group.identities = _identities(identities, len(group.value_cols))
+        group.identities = placement.parse_identities(identities, len(group.value_cols))
         self.groups.append(group)
 
     def header(self) -> list[list[str]]:
@@ -164,7 +134,9 @@ def _layout(kind: str, header_text: str, count: int | None) -> _Layout:
         values, idents = _TEMPLATES[kind]
         lay = _Layout("numbers")
         lay.add([], " ".join(f"{b}/{v}" for b in blocks for v in values.split()))
-        lay.groups[0].identities = [i for b in range(len(blocks)) for i in _identities(idents, 6, 6 * b)]
+        lay.groups[0].identities = [
+            i for b in range(len(blocks)) for i in placement.parse_identities(idents, 6, 6 * b)
+        ]
         return lay
     if kind in _TEMPLATES:
         values, idents = _TEMPLATES[kind]
@@ -376,184 +348,43 @@ def _assign_groups(rows: list[_Row], n_groups: int) -> None:
             seg.group, seg.group_uncertain = (wanted[i], False) if ok else (min(i, n_groups - 1), True)
 
 
-# ---------------------------------------------------------------- placement
+# ---------------------------------------------------------------- placement (ingest.placement)
 
 
-@dataclass
-class _Slot:
-    """The numbers of one group in one row, and the placements still possible."""
-
-    values: list[Decimal]
-    k: int
-    cands: list[tuple[int, ...]]
-    weights: list[int]
-    certain: list[bool] = field(default_factory=list)
-
-    def vec(self, cand: tuple[int, ...]) -> tuple[Decimal, ...]:
-        out = [Decimal(0)] * self.k
-        for value, pos in zip(self.values, cand, strict=True):
-            out[pos] = value
-        return tuple(out)
-
-    def best(self) -> list[tuple[int, ...]]:
-        return sorted(self.cands, key=lambda c: (-sum(self.weights[p] for p in c), c))
-
-
-def _make_slot(values: list[Decimal], group: _Group, excluded: set[int]) -> _Slot:
-    """All placements of ``values`` that satisfy the group's identities (exact, else ±0.01 a term)."""
-    k = len(group.value_cols)
-    allowed = [p for p in range(k) if p not in excluded]
-    slot = _Slot(values, k, [], group.weights)
-    combos = list(combinations(allowed if len(values) <= len(allowed) else range(k), len(values)))
-    for tolerant in (False, True):
-        slot.cands = [
-            c
-            for c in combos
-            if all(
-                abs(sum((coef * slot.vec(c)[p] for p, coef in ident), Decimal(0)))
-                <= (CENT * (len(ident) - 1) if tolerant else 0)
-                for ident in group.identities
-            )
-        ]
-        if slot.cands:
-            return slot
-    slot.cands = combos
-    return slot
-
-
-Family = tuple[_Slot, list[_Slot]]
-
-
-def _filter_family(parent: _Slot, children: list[_Slot]) -> bool | None:
-    """Keep placements under which the parent equals its children's column sums.
-
-    Returns True if something was pruned, False if nothing was, None if the family cannot add up.
-    """
-    tol, k = CENT * max(1, len(children)), parent.k
-    slots = [parent, *children]
-    vecs = [[s.vec(c) for c in s.cands] for s in slots]
-    kept = [list(range(len(v))) for v in vecs]
-    if all(v >= 0 for s in slots for v in s.values):  # bounds: no part exceeds its total
-        top = [max(v[j] for v in vecs[0]) for j in range(k)]
-        kept[1:] = [
-            [i for i, v in enumerate(vs) if all(v[j] <= top[j] + tol for j in range(k))] for vs in vecs[1:]
-        ]
-        if not all(kept[1:]):
-            return None
-        lo = [sum(min(vecs[s][i][j] for i in kept[s]) for s in range(1, len(slots))) for j in range(k)]
-        hi = [sum(max(vecs[s][i][j] for i in kept[s]) for s in range(1, len(slots))) for j in range(k)]
-        kept[0] = [
-            i for i, v in enumerate(vecs[0]) if all(lo[j] - tol <= v[j] <= hi[j] + tol for j in range(k))
-        ]
-    size = 1
-    for ks in kept:
-        size *= len(ks)
-    if size <= _MAX_PRODUCT:  # exact: keep what takes part in some combination that adds up
-        support: list[set[int]] = [set() for _ in slots]
-        for combo in product(*kept[1:]):
-            sums = [sum(vecs[s][i][j] for s, i in enumerate(combo, 1)) for j in range(k)]
-            for p in kept[0]:
-                if all(abs(vecs[0][p][j] - sums[j]) <= tol for j in range(k)):
-                    support[0].add(p)
-                    for s, i in enumerate(combo, 1):
-                        support[s].add(i)
-        kept = [sorted(s) for s in support]
-    if not all(kept):
-        return None
-    changed = False
-    for slot, ks in zip(slots, kept, strict=True):
-        if len(ks) < len(slot.cands):
-            slot.cands, changed = [slot.cands[i] for i in ks], True
-    return changed
-
-
-def _propagate(families: list[Family], disabled: set[int] | None) -> bool:
-    """Filter families to a fixpoint.
-
-    With ``disabled`` given, a family that cannot add up is switched off (recorded there);
-    without it, such a family makes the call return False.
-    """
-    changed = True
-    while changed:
-        changed = False
-        for i, (parent, children) in enumerate(families):
-            if disabled is not None and i in disabled:
-                continue
-            backup = [list(s.cands) for s in [parent, *children]]
-            result = _filter_family(parent, children)
-            if result is None:
-                for s, cands in zip([parent, *children], backup, strict=True):
-                    s.cands = cands
-                if disabled is None:
-                    return False
-                logger.debug("family of %d rows does not add up; ignored", len(children) + 1)
-                disabled.add(i)
-            changed = changed or bool(result)
-    return True
-
-
-def _solve(slots: list[_Slot], families: list[Family]) -> None:
-    """Prune by families, record which cells are certain, then fix one placement per slot, top-down."""
-    disabled: set[int] = set()
-    _propagate(families, disabled)
-    families = [f for i, f in enumerate(families) if i not in disabled]
-    for slot in slots:
-        contents = {
-            tuple(dict(zip(c, slot.values, strict=True)).get(p) for p in range(slot.k)) for c in slot.cands
-        }
-        slot.certain = [len({c[p] for c in contents}) == 1 for p in range(slot.k)]
-    for slot in slots:
-        if len(slot.cands) <= 1:
-            continue
-        saved = [list(s.cands) for s in slots]
-        for cand in slot.best():
-            slot.cands = [cand]
-            if _propagate(families, None):
-                break
-            for s, cands in zip(slots, saved, strict=True):
-                s.cands = list(cands)
-        else:
-            slot.cands = [slot.best()[0]]
-
-
-def _families(rows: list[_Row], slots: dict[tuple[int, int], _Slot], group: int) -> list[Family]:
-    """合计 → 类 → 款 → 项 by code prefix; 本年支出合计 → the 一、二、… rows of a 收支总表."""
-    keyed: list[tuple[str, _Slot]] = []
-    total: _Slot | None = None
-    ordinal: list[_Slot] = []
-    for r, row in enumerate(rows):
-        slot = slots.get((r, group))
-        seg = next((s for s in row.segs if s.group == group), None)
-        if slot is None or seg is None:
-            continue
-        label = _squash(seg.label_text())
-        if seg.code:
-            keyed.append((seg.code.text, slot))
-        elif label in ("合计", "本年支出合计", "本年收入合计") and total is None:
-            total = slot
-        elif _ORDINAL.match(label):
-            ordinal.append(slot)
-    first = dict(reversed(keyed))
-    families: list[Family] = []
-    for code, slot in keyed:
-        children = [s for c, s in keyed if len(c) == len(code) + 2 and c.startswith(code)]
-        if children and first[code] is slot:
-            families.append((slot, children))
-    top = [s for c, s in keyed if len(c) == 3] or ordinal
-    if total is not None and top:
-        families.append((total, top))
-    return families
-
-
-def _excluded_funds(rows: list[_Row], names: list[str]) -> set[int]:
-    """财政拨款收支总表: a fund without income or 结转 on the 收入 side spends nothing."""
-    excluded = set()
-    for pos, name in enumerate(names):
-        fund = next((f for f in _FUNDS if f in name), None)
-        left = [s for row in rows for s in row.segs if s.group == 0 and fund and fund in s.label_text()]
-        if left and not any(_value(a.text) for s in left for a in s.amounts):
-            excluded.add(pos)
-    return excluded
+def _place(layout: _Layout, rows: list[_Row], fiscal: bool) -> dict[tuple[int, int], placement.Slot]:
+    """Solved slots by (row, group); numbers beyond a group's width are dropped with a warning."""
+    slots: dict[tuple[int, int], placement.Slot] = {}
+    families: list[placement.Family] = []
+    for g, group in enumerate(layout.groups):
+        width = len(group.value_cols)
+        excluded: set[int] = set()
+        if fiscal and g == 1:  # 财政拨款收支总表: 支出 fund columns without income stay empty
+            names = [layout.paths[c][-1] for c in group.value_cols]
+            income = [
+                (s.label_text(), [_value(a.text) for a in s.amounts])
+                for row in rows
+                for s in row.segs
+                if s.group == 0
+            ]
+            excluded = placement.excluded_funds(names, income)
+        for r, row in enumerate(rows):
+            for seg in (s for s in row.segs if s.group == g and s.amounts):
+                if len(seg.amounts) > width:
+                    extra = [a.text for a in seg.amounts[width:]]
+                    logger.warning(
+                        "line %d: %d columns; extra numbers dropped: %s", seg.amounts[0].line, width, extra
+                    )
+                    del seg.amounts[width:]
+                values = [_value(a.text) for a in seg.amounts]
+                slots[(r, g)] = placement.make_slot(values, group.weights, group.identities, excluded)
+        firsts = [(r, next((s for s in row.segs if s.group == g), None)) for r, row in enumerate(rows)]
+        families += placement.build_families(
+            (seg.code.text if seg.code else None, _squash(seg.label_text()), slots[(r, g)])
+            for r, seg in firsts
+            if seg is not None and (r, g) in slots
+        )
+    placement.solve(list(slots.values()), families)
+    return slots
 
 
 # ---------------------------------------------------------------- entry point
@@ -587,7 +418,9 @@ def _split(lines: list[tuple[int, str]], title: str) -> tuple[list, list, list[s
     body_like = (
         i
         for i, (_, text) in enumerate(content)
-        if _code_of(text.split()[0]) or any(map(_is_decimal, text.split())) or _ORDINAL.match(_squash(text))
+        if _code_of(text.split()[0])
+        or any(map(_is_decimal, text.split()))
+        or placement.ORDINAL.match(_squash(text))
     )
     start = marks[0] if marks else next(body_like, len(content))
     header = content[:start]
@@ -681,21 +514,7 @@ def parse_spaced_table(title: str, printed_number: str, unit: str, lines: list[t
         return RawTable(title, printed_number, unit, _token_grid(header + body), None, note, lines=span)
     layout = _layout(kind, "".join(_squash(t) for _, t in header), count)
     rows = _body_rows(layout, body)
-    slots: dict[tuple[int, int], _Slot] = {}
-    for g, group in enumerate(layout.groups):
-        width = len(group.value_cols)
-        names = [layout.paths[c][-1] for c in group.value_cols]
-        excluded = _excluded_funds(rows, names) if kind == "fiscal_summary" and g == 1 else set()
-        for r, row in enumerate(rows):
-            for seg in (s for s in row.segs if s.group == g and s.amounts):
-                if len(seg.amounts) > width:
-                    extra = [a.text for a in seg.amounts[width:]]
-                    logger.warning(
-                        "line %d: %d columns; extra numbers dropped: %s", seg.amounts[0].line, width, extra
-                    )
-                    del seg.amounts[width:]
-                slots[(r, g)] = _make_slot([_value(a.text) for a in seg.amounts], group, excluded)
-    _solve(list(slots.values()), [f for g in range(len(layout.groups)) for f in _families(rows, slots, g)])
+    slots = _place(layout, rows, fiscal=kind == "fiscal_summary")
 
     header_loc = Location(line_start=header[0][0], line_end=header[-1][0]) if header else Location()
     grid: list[RawRow] = [tuple(RawCell(text, header_loc) for text in row) for row in layout.header()]
@@ -712,10 +531,9 @@ def parse_spaced_table(title: str, printed_number: str, unit: str, lines: list[t
             if seg.seq and group.seq_col is not None:
                 cells[group.seq_col] = RawCell(seg.seq.text, seg.seq.loc)
             slot = slots.get((r, seg.group))
-            placed = dict(zip(slot.cands[0], seg.amounts, strict=True)) if slot else {}
-            for pos, col in enumerate(group.value_cols if slot else ()):
-                tok = placed.get(pos)
-                doubt = not slot.certain[pos] or seg.group_uncertain
-                cells[col] = RawCell(tok.text, tok.loc, doubt) if tok else RawCell("", row_loc, doubt)
+            if slot is not None:
+                for col, (tok, doubt) in zip(group.value_cols, slot.placement(seg.amounts), strict=True):
+                    doubt = doubt or seg.group_uncertain
+                    cells[col] = RawCell(tok.text, tok.loc, doubt) if tok else RawCell("", row_loc, doubt)
         grid.append(tuple(cells))
     return RawTable(title, printed_number, unit, tuple(grid), len(layout.header()), note, lines=span)
