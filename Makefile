@@ -1,4 +1,5 @@
-# budgetqa — set-up and checks. `make demo` runs the main job; `make test` runs the tests.
+# budgetqa — set-up and checks. `make demo` runs the main job (sample reports + the chat page);
+# `make test` runs the tests (after trying to install Chromium and a CJK font for the browser test).
 # Both create .venv and install everything on first use (idempotent).
 PYTHON ?= python3
 VENV ?= .venv
@@ -9,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export BUDGETQA_HOME ?= $(CURDIR)/.budgetqa
 
-.PHONY: install test demo bench lint clean
+.PHONY: install browser-deps test demo serve bench lint clean
 
 install: $(STAMP)
 
@@ -20,11 +21,24 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-test: install
+# Chromium (headless, for tests/ui/test_browser.py) and a CJK font (Chinese on page images and
+# screenshots). Best effort: without them the browser test skips and page images lack Chinese glyphs.
+browser-deps:
+	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk) \
+		|| echo "chromium not installed: browser test will skip"
+	@fc-list 2>/dev/null | grep -qi "CJK" || (DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk) \
+		|| echo "fonts-noto-cjk not installed: page images will show no Chinese glyphs"
+
+test: install browser-deps
 	$(PY) -m pytest -q
 
+# Generates and ingests the sample reports if the home has none, then serves the chat page
+# (prints the local URL, http://127.0.0.1:7860/ by default; Ctrl+C stops it).
 demo: install
 	$(VENV)/bin/budgetqa demo
+
+serve: install
+	$(VENV)/bin/budgetqa serve
 
 bench: install
 	$(PY) -m eval.bench_ingest

@@ -267,11 +267,15 @@ def remove(ctx: click.Context, report_id: str) -> None:
 
 
 @cli.command()
+@click.option("--no-serve", is_flag=True, help="Only set up and list the reports; do not start the web page.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface for the web page.")
+@click.option("--port", type=int, default=7860, show_default=True, help="Port for the web page.")
 @click.pass_context
-def demo(ctx: click.Context) -> None:
-    """Set up the demo: if the home has no reports, generate sample reports and ingest them.
+def demo(ctx: click.Context, no_serve: bool, host: str, port: int) -> None:
+    """Set up the demo and open the chat page: if the home has no reports, generate sample reports
+    and ingest them; list the reports; then serve the page and print its local URL.
 
-    Example: budgetqa --home /tmp/bq demo
+    Example: budgetqa --home /tmp/bq demo   (budgetqa demo --no-serve only sets up)
     """
     settings = _settings(ctx)
     with FactStore(settings.db_path) as store:
@@ -287,6 +291,29 @@ def demo(ctx: click.Context) -> None:
             click.echo(_outcome_line(o))
     ctx.invoke(reports)
     click.echo(f"data: {settings.db_path}")
+    if not no_serve:
+        ctx.invoke(serve, host=host, port=port)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 = every one).")
+@click.option("--port", type=int, default=7860, show_default=True, help="TCP port.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the chat page (in Chinese): questions with cited sources, the evidence (table
+    with the cited cell, passage, page image with the place boxed), uploads and the report
+    list. Prints the local URL; stop with Ctrl+C.
+
+    Example: budgetqa --home /tmp/bq serve --port 7860
+    """
+    from ui.web import serve as serve_web
+
+    try:
+        serve_web(_settings(ctx), host=host, port=port)
+    except OSError as exc:
+        raise click.ClickException(f"无法在 {host}:{port} 启动 / cannot listen on {host}:{port}: {exc}") from exc
+    except KeyboardInterrupt:
+        click.echo("stopped")
 
 
 def _hit_json(rank: int, hit: Any) -> dict[str, Any]:
@@ -372,6 +399,69 @@ def search(
             click.echo(f"    {c.text[:300]}")
     finally:
         searcher.library.close()
+
+
+def _open_engine(settings: Settings) -> Any:
+    """A QA engine over the home's reports (keyword index refreshed if stale; no embedder loaded)."""
+    from index.library import Library
+    from qa.engine import QAEngine
+
+    library = Library(settings)
+    if not library.facts.report_ids():
+        library.close()
+        raise click.ClickException(f"{settings.home} 里还没有报告 / no reports in {settings.home}. Run: budgetqa ingest PATH")
+    library.refresh()
+    return QAEngine(library)
+
+
+def _answer_text(answer: Any) -> str:
+    lines = [f"[{answer.status}] {answer.answer}"]
+    if answer.formula:
+        lines.append(f"  公式 formula: {answer.formula}")
+    for n, c in enumerate(answer.citations, start=1):
+        where = f"p.{c.page}" if c.page else (f"L{c.line}" if c.line else "")
+        place = " · ".join(p for p in (c.table, c.row, c.column) if p)
+        lines.append(f"  [{n}] {c.file} {where} · {place} · “{c.quote}”")
+    for c in answer.candidates:
+        lines.append(f"  候选 candidate: {c.unit_name} {c.year or ''} {c.kind} ({c.file})")
+    lines.append(f"  ({answer.elapsed_ms:.0f} ms)")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="JSONL file of {\"id\", \"question\"}; prints one answer JSON line per input line, in order.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (status, answer, value, unit, formula, citations, candidates).")
+@click.pass_context
+def ask(ctx: click.Context, question: str | None, batch: Path | None, as_json: bool) -> None:
+    """Answer a question from the reports: the exact figure, where it is printed, the formula
+    of any computation; or say that the reports don't contain it, or ask which report is meant.
+
+    Example: budgetqa ask "临沂市政府办2022年公务接待费是多少？" --json
+    """  # fmt: skip
+    if not question and not batch:
+        raise click.UsageError("give a QUESTION or --batch FILE.jsonl")
+    engine = _open_engine(_settings(ctx))
+    try:
+        if batch:
+            engine.warm()
+            for n, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    text = item["question"]
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    raise click.ClickException(f"{batch}:{n}: 需要 {{\"id\", \"question\"}} / bad line: {exc}") from exc
+                answer = engine.ask(text, id=item.get("id"))
+                click.echo(_dump(answer.to_json()) if as_json else _answer_text(answer))
+            return
+        assert question is not None
+        answer = engine.ask(question)
+        click.echo(_dump(answer.to_json()) if as_json else _answer_text(answer))
+    finally:
+        engine.library.close()
 
 
 @cli.command("index")

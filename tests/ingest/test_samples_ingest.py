@@ -68,8 +68,8 @@ def test_demo_home_has_both_samples(tmp_path: Path) -> None:
 
     from ui.cli import cli
 
-    result = CliRunner().invoke(cli, ["--home", str(tmp_path), "demo"])
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path), "demo", "--no-serve"])
     assert result.exit_code == 0, result.output
     assert "青山市人民政府办公室" in result.output and "绿水县财政局" in result.output
-    again = CliRunner().invoke(cli, ["--home", str(tmp_path), "demo"])
+    again = CliRunner().invoke(cli, ["--home", str(tmp_path), "demo", "--no-serve"])
     assert "generated" not in again.output  # the home already has reports: nothing regenerated

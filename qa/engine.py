@@ -1,0 +1,290 @@
+"""The QA engine: question → :class:`qa.model.Answer` with citations, without an LLM.
+
+Pipeline::
+
+    understand (qa.understand, qa.scope) → Intent: reports in scope, task, concepts, column, operation
+      ├─ unanswerable: a named year/unit no report covers → refusal naming what was searched
+      ├─ ambiguous: several reports fit, nothing says which → candidates (+ each one's figure)
+      ├─ cross: several reports → per-report figures, compared/ranked/summed (qa.cross)
+      └─ one report:
+           lookup/count   → table cell (qa.lookup) or narrative sentence (qa.narrative)
+           definition/reason/passage/yes-no → qa.narrative
+           compute        → operands resolved one by one, Decimal arithmetic (qa.tasks, qa.compute)
+           consistency    → stated figure vs table, parts vs total, text vs text (qa.consistency)
+    verify (qa.verify)          → every figure in the answer text is in a citation or the formula
+
+Reports, rows and text chunks are loaded once per report and cached; the embedder is never
+loaded for answering (retrieval over rows uses the keyword index), so an answer takes
+milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import replace
+from typing import Any
+
+from index.library import Library
+from index.search import Searcher
+from ingest.store import ReportRecord
+from qa import consistency, cross, tasks
+from qa.compose import answered, figure_answer, refused
+from qa.compute import Operand, converted
+from qa.context import ReportContext
+from qa.lookup import ReportTables, empty_table
+from qa.model import STATUS_ANSWERED, STATUS_UNANSWERABLE, Answer
+from qa.resolve import Resolver, narrative_module
+from qa.understand import Intent, understand
+from qa.verify import unsupported_figures
+
+log = logging.getLogger(__name__)
+
+_FUND_WORDS = (("政府性基金", "gov_fund"), ("国有资本经营", "soe_capital"))
+
+
+class QAEngine:
+    """Answers questions over the reports of a :class:`Library`.
+
+    Args:
+        library: the ingested reports (fact store, chunks, keyword index).
+        llm: reserved for an optional LLM; not used yet.
+    """
+
+    def __init__(self, library: Library, llm: Any = None) -> None:
+        self.library = library
+        self.llm = llm
+        self.searcher = Searcher(library)
+        self.resolver = Resolver(self.searcher)
+        self._records: list[ReportRecord] | None = None
+        self._contexts: dict[str, ReportContext] = {}
+
+    # ---- data -------------------------------------------------------------------------
+
+    def records(self) -> list[ReportRecord]:
+        if self._records is None:
+            self._records = self.library.facts.reports()
+        return self._records
+
+    def context(self, report_id: str) -> ReportContext:
+        """The report's context (built once)."""
+        ctx = self._contexts.get(report_id)
+        if ctx is None:
+            store = self.library.facts
+            record = next(r for r in self.records() if r.report.report_id == report_id)
+            tables = ReportTables.build(store.facts(report_id), store.tables(report_id))
+            chunks = tuple(c for c in self.library.chunks.of_report(report_id) if c.kind == "text")
+            ctx = ReportContext(record, tables, chunks, tuple(store.checks(report_id)))
+            self._contexts[report_id] = ctx
+        return ctx
+
+    def warm(self) -> None:
+        """Load every report's context (and the keyword index) ahead of the first question."""
+        for record in self.records():
+            self.resolver.sentences(self.context(record.report.report_id))
+        narrative = narrative_module()
+        if narrative is not None and self._contexts:
+            narrative.find_figures("公务接待费是多少", next(iter(self._contexts.values())).chunks[:1])
+        self.library.keyword.search("公务接待费", 1, None)
+
+    # ---- asking ---------------------------------------------------------------------------
+
+    def ask(self, question: str, id: str | None = None) -> Answer:
+        """Answer one question.
+
+        Args:
+            question: as typed by a citizen or journalist.
+            id: copied into the answer (batch runs).
+
+        Returns:
+            The answer (status ``answered``/``unanswerable``/``ambiguous``) with citations and,
+            for computations, the formula; ``elapsed_ms`` is the time taken.
+        """
+        started = time.perf_counter()
+        question = question.strip()
+        try:
+            answer = self._answer(question)
+        except Exception:  # one bad question must not stop a batch; the refusal says so
+            log.exception("failed to answer %r", question)
+            answer = Answer(question, STATUS_UNANSWERABLE, "处理这个问题时出错，无法给出有依据的答案。")
+        answer = self._guard(answer)
+        elapsed = (time.perf_counter() - started) * 1000
+        return replace(answer, elapsed_ms=elapsed, id=id)
+
+    def _guard(self, answer: Answer) -> Answer:
+        """Refuse an answer whose text prints a figure that no citation or formula holds."""
+        if answer.status != STATUS_ANSWERED and answer.status != "ambiguous":
+            return answer
+        missing = unsupported_figures(answer)
+        if not missing:
+            return answer
+        log.warning("answer to %r has figures without a source %s; refused", answer.question, missing)
+        return Answer(
+            answer.question,
+            STATUS_UNANSWERABLE,
+            "无法给出有依据的答案：候选答案中的数字（" + "、".join(missing) + "）在引用的报告内容中找不到。",
+            citations=answer.citations,
+        )
+
+    def _answer(self, question: str) -> Answer:
+        records = self.records()
+        if not records:
+            return Answer(
+                question, STATUS_UNANSWERABLE, "还没有导入任何报告，无法回答。请先运行 budgetqa ingest。"
+            )
+        intent = understand(question, records)
+        log.debug("%s → %s/%s %s", question, intent.task, intent.operation, intent.report_ids)
+        if intent.task == "unanswerable":
+            return self._no_report(intent, records)
+        contexts = [self.context(rid) for rid in intent.report_ids]
+        if intent.task == "ambiguous":
+            return cross.ambiguous_answer(intent, contexts, self.resolver)
+        if intent.task == "cross":
+            return cross.cross_answer(intent, contexts, self.resolver)
+        if intent.task == "definition":
+            for ctx in contexts:
+                answer = self._definition(ctx, intent, plain=len(contexts) == 1)
+                if answer is not None:
+                    return answer
+            return refused(question, "报告的名词解释中没有找到这个词。", contexts)
+        ctx = contexts[0]
+        handler = {
+            "lookup": self._lookup,
+            "count": self._lookup,
+            "reason": self._reason,
+            "passage": self._passage,
+            "yesno": self._yes_no,
+            "compute": lambda c, i: tasks.compute_answer(i, c, self.resolver),
+            "consistency": lambda c, i: consistency.consistency_answer(i, c, self.resolver),
+        }[intent.task]
+        answer = handler(ctx, intent)
+        if answer is None:
+            return refused(question, "报告中没有找到这个问题要的内容（未披露），无法回答。", [ctx])
+        return answer
+
+    def _no_report(self, intent: Intent, records: list[ReportRecord]) -> Answer:
+        if intent.unknown_unit:
+            text = f"没有{intent.unknown_unit}的报告，这个问题在已收录的报告中找不到答案。"
+            return refused(intent.question, text, [self.context(r.report.report_id) for r in records])
+        if intent.missing_year is not None:
+            units = intent.units
+            have = [r for r in records if not units or r.report.unit_name in units]
+            names = "、".join(units) if units else "任何单位"
+            text = f"没有{names}{intent.missing_year}年度的报告，这个问题在已收录的报告中找不到答案。"
+            return refused(intent.question, text, [self.context(r.report.report_id) for r in have])
+        return refused(intent.question, "没有与问题所指单位对应的报告，无法回答。",
+                       [self.context(r.report.report_id) for r in records])  # fmt: skip
+
+    # ---- single-report tasks -------------------------------------------------------------
+
+    def _lookup(self, ctx: ReportContext, intent: Intent) -> Answer | None:
+        if intent.multi and len(intent.concepts) >= 2:
+            return self._lookup_each(ctx, intent)
+        found = self.resolver.resolve(ctx, intent)
+        if found is None:
+            return None
+        if (
+            intent.want_unit
+            and found.operand.unit in ("元", "万元", "亿元")
+            and found.operand.unit != intent.want_unit
+        ):
+            result = converted(found.operand, intent.want_unit)
+            op = found.operand
+            text = (f"{result.value}{result.unit}（{op.shown()}{op.unit}折合）。计算：{result.formula}。"
+                    f"出处：{ctx.title()}。")  # fmt: skip
+            return answered(intent.question, text, [op.citation] if op.citation else [], result.value,
+                            result.unit, result.formula)  # fmt: skip
+        return figure_answer(intent.question, ctx, found)
+
+    def _lookup_each(self, ctx: ReportContext, intent: Intent) -> Answer | None:
+        parts = []
+        citations = []
+        first: Operand | None = None
+        for match in intent.concepts:
+            found = self.resolver.resolve(ctx, intent, match.word, concepts=[match.concept])
+            if found is None:
+                parts.append(f"{match.concept.key}：报告中没有找到")
+                continue
+            op = found.operand
+            first = first or op
+            parts.append(f"{match.concept.key}：{op.shown()}{op.unit}")
+            citations += [v.citation for v in found.values if v.citation]
+        if first is None:
+            return None
+        text = "；".join(parts) + f"。出处：{ctx.title()}。"
+        return answered(intent.question, text, citations, first.value, first.unit)
+
+    def _definition(self, ctx: ReportContext, intent: Intent, plain: bool = True) -> Answer | None:
+        narrative = narrative_module()
+        match = narrative.find_definition(intent.question, ctx.chunks) if narrative else None
+        if match is None:
+            return self._plain_passage(ctx, intent) if plain else None
+        citation = ctx.cite_text(match.sentence.chunk, match.sentence.text)
+        text = f"{match.definition_text}（{ctx.title()}，名词解释“{match.term}”）"
+        return answered(intent.question, text, [citation])
+
+    def _reason(self, ctx: ReportContext, intent: Intent) -> Answer | None:
+        narrative = narrative_module()
+        match = narrative.find_reason(intent.question, ctx.chunks) if narrative else None
+        if match is None:
+            return self._plain_passage(ctx, intent)
+        citation = ctx.cite_text(match.sentence.chunk, match.sentence.text)
+        text = f"报告给出的原因：{match.reason}（{ctx.title()}）。原文：“{citation.quote}”"
+        return answered(intent.question, text, [citation])
+
+    def _passage(self, ctx: ReportContext, intent: Intent) -> Answer | None:
+        narrative = narrative_module()
+        sentences = narrative.find_passage(intent.question, ctx.chunks) if narrative else []
+        if not sentences:
+            return self._plain_passage(ctx, intent)
+        citations = [ctx.cite_text(s.chunk, s.text) for s in sentences[:6]]
+        body = "".join(c.quote for c in citations)
+        return answered(intent.question, f"{body}（{ctx.title()}）", citations)
+
+    def _plain_passage(self, ctx: ReportContext, intent: Intent) -> Answer | None:
+        best = self.resolver.best_sentence(ctx, intent.question)
+        if best is None:
+            return None
+        chunk, sentence = best
+        citation = ctx.cite_text(chunk, sentence)
+        return answered(
+            intent.question, f"报告中最相关的说明：“{citation.quote}”（{ctx.title()}）", [citation]
+        )
+
+    def _yes_no(self, ctx: ReportContext, intent: Intent) -> Answer | None:
+        for word, kind in _FUND_WORDS:
+            if word in intent.text or intent.table_hint == kind:
+                return self._fund_yes_no(ctx, intent, kind)
+        narrative = narrative_module()
+        match = narrative.answer_yes_no(intent.question, ctx.chunks) if narrative else None
+        if match is not None:
+            citation = ctx.cite_text(match.sentence.chunk, match.sentence.text, (match.number_text,))
+            figure = f"（{match.number_text}{match.unit}）" if match.number_text else ""
+            text = f"{match.answer}。{ctx.title()}说明{figure}：“{citation.quote}”"
+            return answered(intent.question, text, [citation], match.value, match.unit or None)
+        found = self.resolver.resolve(ctx, intent)
+        if found is None:
+            return None
+        op = found.operand
+        verdict = "是" if op.value > 0 else "否"
+        text = f"{verdict}。{ctx.title()}中{op.label or '该项'}为{op.shown()}{op.unit}。"
+        return answered(intent.question, text, [op.citation] if op.citation else [], op.value, op.unit)
+
+    def _fund_yes_no(self, ctx: ReportContext, intent: Intent, kind: str) -> Answer | None:
+        tables = ctx.tables.of_kind(kind)
+        if not tables:
+            return None
+        empty = empty_table(kind, ctx.tables)
+        if empty is not None:
+            note = empty.note or "表中没有数据"
+            said = re.search(r"本(?:单位|部门)[^。]*?(?:无数据|没有[^。]*)", note)
+            quote = said.group(0) if said else note
+            return answered(intent.question, f"否。{ctx.title()}的{ctx.table_name(empty)}为空表：“{quote}”",
+                            [ctx.cite_table(empty, quote)])  # fmt: skip
+        rows = ctx.tables.by_seq.get(tables[0].seq, [])
+        facts = [f for r in rows for f in r.facts if f.value != 0]
+        fact = facts[0]
+        citation = ctx.cite_fact(fact)
+        return answered(intent.question, f"是。{ctx.table_name(tables[0])}中{fact.row_label or fact.column}为"
+                        f"{citation.quote}{fact.unit}。", [citation], fact.value, fact.unit)  # fmt: skip

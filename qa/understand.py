@@ -1,0 +1,362 @@
+"""Question → :class:`Intent`: which reports, what is asked, which column, which operation.
+
+No model: the question's words are read against the ingested reports (unit names, short
+names, places, years, kinds) and against the lexicon (:mod:`qa.lexicon`).
+
+- **Scope** — every unit the question names (full name, short name, or place + office word:
+  ``临沂市、罗庄区、兖州区四个政府办``), narrowed by the years it names (a year after 比/较/与 is a
+  comparison year, not the report's) and by kind words (预算/决算/自评). A named year that no
+  report of the named unit covers makes the question unanswerable; no unit and no year with
+  several reports makes it ambiguous unless it asks for a comparison across reports.
+- **Task** — lookup, narrative count, definition, reason, passage, yes/no, computation
+  (difference, share, average, completion, sum, conversion, change), consistency check,
+  cross-report comparison/ranking/sum.
+- **Column** — budget (预算数/年初预算) vs actual (决算数), 基本支出/项目支出/小计, score columns.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from ingest.store import ReportRecord
+from qa.lexicon import COLUMN_WORDS, TABLE_HINTS, ConceptMatch, find_concepts, norm
+from qa.scope import Scope, latest, resolve_scope
+
+log = logging.getLogger(__name__)
+
+_CODE = re.compile(r"(?<![\d.])(?<!\d,)(\d{3}(?:\d{2}){0,2})(?![\d.%])(?!,\d)")
+_QUOTED = re.compile(r"[“\"‘「『]([^”\"’」』]{2,40})[”\"’」』]")
+_BUDGET_COMPOUNDS = re.compile(
+    r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|预算绩效|部门预算|单位预算|预决算|预算单位|"
+    r"预算项目|预算资金|预算管理|预算执行率|预算执行|级预算"
+)
+_BUDGET_WORD = re.compile(r"年初预算|全年预算|预算数|调整后预算|预算")
+_ACTUAL_WORD = re.compile(r"决算数|实际支出|实际花|执行数|决算")
+COUNT_UNITS = (
+    "辆",
+    "个",
+    "人次",
+    "批次",
+    "篇",
+    "份",
+    "人",
+    "次",
+    "项",
+    "台",
+    "套",
+    "家",
+    "名",
+    "团组",
+    "期",
+    "件",
+)
+_COUNT_ASK = re.compile(r"(?:几|多少)\s*(人次|批次|辆|个|篇|份|人|次|项|台|套|家|名|团组|期|件)")
+_PERCENT_ASK = re.compile(
+    r"百分之几|百分之多少|百分比|多少%|占比|比例|比重|执行率|完成率|增幅|降幅|增长率|几成"
+)
+_SCORE_ASK = re.compile(r"多少分|几分|得分|打分|满分|分值")
+_WANT_UNIT = re.compile(r"(?:折合|换算成?|合计?|是|为|有|花了?|多少|几)\s*(?:多少)?\s*(亿元|万元|万|元|块)")
+
+_CONSISTENCY = re.compile(
+    r"一致吗|一致么|是否一致|一不一致|对得上|对不上|相符|符合吗|算得对|算对了|对不对|写的一样|写得一样|一样吗|吻合|矛盾|有出入"
+)
+_DEFINITION = re.compile(
+    r"口径|定义|含义|什么意思|是指什么|指什么|指的是|是什么意思|反映(?:的是)?什么|主要反映|评为|等级标准|才能评|算优|是怎么定义|"
+    r"^什么(?:是|叫)|(?:经费|支出|收入|结余|费)(?:是|指)(?:什么|啥)[？?]?$"
+)
+_REASON = re.compile(r"为什么|为啥|原因|怎么回事|为何|咋")
+_PASSAGE = re.compile(r"哪些|都是些|是些什么|什么车|有什么|列举|包括什么|包括哪|哪几")
+_YESNO = re.compile(r"吗[？?]?$|有没有|是否|了没|有无")
+_RANK = re.compile(r"排序|排个序|排一下|排名|从高到低|从低到高|从多到少|从少到多|从大到小|从小到大")
+_SUPERLATIVE = re.compile(r"最多|最高|最大|最少|最低|最小")
+_WHICH = re.compile(r"哪个|哪家|哪一个|哪一家|谁的|谁多|谁少|谁更|谁花|哪些单位|哪几个")
+_ALL_UNITS = re.compile(
+    r"这[五六七八九十两三四几\d]+[个家]|这几[个家]|[五六七八九十两三四\d]+个(?:政府办|单位|部门)|各[个家]|所有|全部"
+)
+_AVERAGE = re.compile(r"平均每|人均|每人次|每辆|每批次|每个项目|每人")
+_SHARE = re.compile(r"占(?:了)?.{0,20}?(?:比例|比重|百分之|多少|几成|%)|占比|的比例|的比重|比例是多少|比率")
+_COMPLETION = re.compile(
+    r"完成(?:了)?(?:年初)?预算(?:的)?(?:百分之|多少|几)|预算执行率|执行率|完成率|完成了百分之"
+)
+_CHANGE = re.compile(
+    r"(?:比|较|与)(?:上年|去年|上一年|前一年|20\d{2}年?)|同比|上年|去年|增长了?多少|增幅|降幅|变动"
+)
+_DIFFERENCE = re.compile(
+    r"比.{1,30}?(?:多|少|高|低|超|省)(?:了|花了|花)?(?:多少|几)|差额|相差|差多少|差了多少|多出|少花"
+)
+_SUM = re.compile(r"加起来|加在一起|合起来|之和|总和|一共|总共|合计是多少|合计多少|共计")
+_CONVERT = re.compile(r"折合|换算")
+_MULTI = re.compile(r"分别|各是|各为|各有|各多少|和.{1,20}(?:各|分别)")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a question asks, as far as its words say.
+
+    Attributes:
+        question: as typed.
+        text: normalised (:func:`qa.lexicon.norm`).
+        report_ids: reports in scope (several for cross-report questions).
+        units: unit names in scope, in question order.
+        by_name: True when the question names a unit (not just a year).
+        years: fiscal years the question names (comparison years excluded).
+        missing_year: a named year no report (of the named units) covers.
+        unknown_unit: a unit the question names that no ingested report is from.
+        lacking: named units with no report for the named year (said in cross-report answers).
+        task: ``lookup`` / ``count`` / ``definition`` / ``reason`` / ``passage`` / ``yesno`` /
+            ``compute`` / ``consistency`` / ``cross`` / ``ambiguous`` / ``unanswerable``.
+        operation: for ``compute``/``cross``: ``difference``, ``share``, ``average``,
+            ``completion``, ``sum``, ``convert``, ``change``, ``rank``, ``max``, ``min``,
+            ``which``, ``each`` or ``None``.
+        concepts: lexicon concepts named, in question order.
+        codes: 功能/经济分类 codes in the question.
+        quoted: quoted terms (“专项业务及机关事务管理”).
+        measure: ``budget`` (预算数/年初预算) or ``actual`` (决算数) or ``None``.
+        column_words: column words named (基本支出, 指标分值 …).
+        table_hint: standard table key the question points to, or ``None``.
+        want_unit: 元/万元/亿元 the question asks for, or ``None``.
+        expect: ``money``, ``%``, ``分`` or a count unit (辆, 人次 …), or ``None``.
+        multi: the question asks for several figures (分别/各).
+        descending: ranking order (True: high to low).
+    """
+
+    question: str
+    text: str
+    report_ids: tuple[str, ...]
+    units: tuple[str, ...]
+    by_name: bool
+    years: tuple[int, ...]
+    missing_year: int | None
+    task: str
+    operation: str | None
+    concepts: tuple[ConceptMatch, ...]
+    codes: tuple[str, ...]
+    quoted: tuple[str, ...]
+    measure: str | None
+    column_words: tuple[str, ...]
+    table_hint: str | None
+    want_unit: str | None
+    expect: str | None
+    multi: bool = False
+    descending: bool = True
+    unknown_unit: str = ""
+    lacking: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+# ---------------------------------------------------------------------------- what is asked
+
+
+def _measure(text: str) -> str | None:
+    stripped = _BUDGET_COMPOUNDS.sub("", text)
+    budget = _BUDGET_WORD.search(stripped)
+    actual = _ACTUAL_WORD.search(stripped)
+    if budget and not actual:
+        return "budget"
+    if actual and not budget:
+        return "actual"
+    if budget and actual:
+        return "budget" if budget.start() > actual.start() else "actual"
+    return None
+
+
+def _expect(text: str) -> str | None:
+    if "保有量" in text or "多少辆车" in text:
+        return "辆"
+    m = _COUNT_ASK.search(text)
+    if m:
+        return m.group(1)
+    if _PERCENT_ASK.search(text):
+        return "%"
+    if _SCORE_ASK.search(text) and "钱" not in text:
+        return "分"
+    return "money"
+
+
+def _want_unit(text: str) -> str | None:
+    m = _WANT_UNIT.search(text)
+    if not m:
+        return None
+    unit = m.group(1)
+    return {"万": "万元", "块": "元"}.get(unit, unit)
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    found = []
+    for m in _CODE.finditer(text):
+        code = m.group(1)
+        if len(code) == 4 or (code.startswith("20") and len(code) == 4):
+            continue
+        after = text[m.end() : m.end() + 1]
+        if after in ("年", "万", "元", "辆", "个", "人", "分", "批", "篇", "份", "号"):
+            continue
+        if code[0] in "23" and code not in found:
+            found.append(code)
+    return tuple(found)
+
+
+def _table_hint(text: str) -> str | None:
+    for word, kind in TABLE_HINTS:
+        if norm(word) in text:
+            return kind
+    return None
+
+
+def _task(
+    text: str, scope: Scope, concepts: list[ConceptMatch], expect: str | None
+) -> tuple[str, str | None]:
+    comparing = bool(
+        scope.all_units or _WHICH.search(text) or _RANK.search(text) or _SUPERLATIVE.search(text)
+    )
+    several = (scope.by_name and len(scope.units) + len(scope.lacking) > 1) or (
+        not scope.by_name and comparing
+    )
+    if _CONSISTENCY.search(text):
+        return "consistency", None
+    if _DEFINITION.search(text) and (
+        not re.search(r"多少|几[个辆]", text) or re.search(r"评为|才能评|算优", text)
+    ):
+        return "definition", None
+    if several:
+        if _RANK.search(text):
+            return "cross", "rank"
+        if _SUPERLATIVE.search(text):
+            return "cross", "min" if re.search(r"最少|最低|最小", text) else "max"
+        if _DIFFERENCE.search(text):
+            return "cross", "difference"
+        if _SUM.search(text):
+            return "cross", "sum"
+        if _WHICH.search(text):
+            return "cross", "which"
+        return "cross", "each"
+    if _REASON.search(text):
+        return "reason", None
+    if _AVERAGE.search(text):
+        return "compute", "average"
+    if _SHARE.search(text) and not _CHANGE.search(text):
+        return "compute", "share"
+    if _CONVERT.search(text):
+        return "compute", "convert"
+    if _COMPLETION.search(text):
+        return "compute", "completion"
+    if _CHANGE.search(text):
+        return "compute", "change"
+    if _DIFFERENCE.search(text):
+        return "compute", "difference"
+    if _SUM.search(text) and len(concepts) >= 2:
+        return "compute", "sum"
+    if _PASSAGE.search(text) and not re.search(r"多少|几", text):
+        return "passage", None
+    if _YESNO.search(text) and not re.search(r"多少|几[个辆次批人]", text):
+        return "yesno", None
+    if expect in COUNT_UNITS:
+        return "count", None
+    return "lookup", None
+
+
+def _table_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of table names in the question (``一般公共预算财政拨款支出决算表``, ``三公经费表``)."""
+    spans = []
+    for m in re.finditer(r"表", text):
+        start = max(0, m.start() - 24)
+        window = text[start : m.start()]
+        for word, _ in TABLE_HINTS:
+            at = window.find(norm(word))
+            if at >= 0:
+                begin = start + at
+                while (
+                    begin > 0
+                    and "\u4e00" <= text[begin - 1] <= "\u9fff"
+                    and text[begin - 1] not in "年的里中在和与及"
+                ):
+                    begin -= 1
+                spans.append((begin, m.end()))
+                break
+    return spans
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = ["#"] * (end - start)
+    return "".join(chars)
+
+
+def _relevant_concepts(
+    text: str, concepts: list[ConceptMatch], quoted: tuple[str, ...]
+) -> list[ConceptMatch]:
+    """Concepts that name what is asked: those inside a quoted name (“航空口岸协勤人员经费”) or
+    inside a table's name (``基本支出明细表``) are dropped when others remain."""
+    drop: set[int] = set()
+    for q in quoted:
+        at = text.find(q)
+        if at < 0:
+            continue
+        for n, c in enumerate(concepts):
+            if at <= c.start and c.end <= at + len(q) and c.word != q and norm(c.concept.key) != q:
+                drop.add(n)
+    for start, end in _table_spans(text):
+        for n, c in enumerate(concepts):
+            if start <= c.start and c.end <= end:
+                drop.add(n)
+    kept = [c for n, c in enumerate(concepts) if n not in drop]
+    return kept if kept else [c for n, c in enumerate(concepts) if n not in drop or not kept]
+
+
+def understand(question: str, records: list[ReportRecord]) -> Intent:
+    """Read a question against the ingested reports.
+
+    Args:
+        question: as typed.
+        records: the ingested reports (``FactStore.reports()``).
+
+    Returns:
+        The :class:`Intent`. ``task`` is ``unanswerable`` when a named year has no report,
+        ``ambiguous`` when several reports fit and nothing says which.
+    """
+    text = norm(question)
+    scope = resolve_scope(question, records)
+    quoted = tuple(norm(q) for q in _QUOTED.findall(question))
+    concepts = _relevant_concepts(text, find_concepts(question), quoted)
+    expect = _expect(_ALL_UNITS.sub("", text))
+    task, operation = _task(text, scope, concepts, expect)
+    if not scope.records:
+        task, operation = "unanswerable", None
+    elif len(scope.records) > 1 and task not in ("cross", "definition"):  # a term means the same everywhere
+        if len(scope.units) > 1 or not scope.by_name:
+            task, operation = ("ambiguous", None) if not scope.by_name else ("cross", "each")
+        else:
+            task, operation = "ambiguous", None
+    records_in = list(scope.records)
+    if task == "cross" and not scope.years:
+        records_in = latest(records_in)
+    if task == "cross" and operation == "difference" and len(records_in) < 2 and not scope.lacking:
+        task, operation = "compute", "difference"
+    descending = not re.search(r"从低到高|从少到多|从小到大", text)
+    intent = Intent(
+        question=question,
+        text=text,
+        report_ids=tuple(r.report.report_id for r in records_in),
+        units=tuple(dict.fromkeys(r.report.unit_name for r in records_in)) if records_in else scope.units,
+        by_name=scope.by_name,
+        years=scope.years,
+        missing_year=scope.missing_year,
+        task=task,
+        operation=operation,
+        concepts=tuple(concepts),
+        codes=_codes(text),
+        quoted=quoted,
+        measure=_measure(text),
+        column_words=tuple(w for w in COLUMN_WORDS if norm(w) in _blank_spans(text, _table_spans(text))),
+        table_hint=_table_hint(text),
+        want_unit=_want_unit(text),
+        expect=expect,
+        multi=bool(_MULTI.search(text)) or ("、" in text and len(concepts) >= 2),
+        descending=descending,
+        unknown_unit=scope.unknown_unit,
+        lacking=scope.lacking,
+    )
+    log.debug("intent %s", intent)
+    return intent

