@@ -489,6 +489,9 @@ def index_command(ctx: click.Context, check_only: bool) -> None:
         ctx.exit(1)
 
 
+from ui import cli_eval  # noqa: E402,F401  (registers `budgetqa eval` on the group above)
+
+
 def main() -> None:
     cli(prog_name="budgetqa")
 
