@@ -44,6 +44,7 @@ bench: install
 	$(PY) -m eval.bench_ingest
 	$(PY) -m eval.bench_index
 	$(PY) -m eval.retrieval
+	$(PY) -m eval.bench_query
 
 lint: install
 	$(VENV)/bin/ruff check ingest index qa ui eval tests

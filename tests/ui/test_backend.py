@@ -178,3 +178,20 @@ def test_the_page_builds_with_a_fake_engine(tmp_path: Path) -> None:
         assert isinstance(build_app(backend), gradio.Blocks)
     finally:
         backend.close()
+
+
+def test_demo_example_questions_all_answer_with_citations(sample_home) -> None:  # type: ignore[no-untyped-def]
+    """What a new user sees after `make demo`: every example question is answered, with sources."""
+    from ingest.settings import Settings
+    from index.library import Library
+    from qa.engine import QAEngine
+
+    with Library(Settings(home=sample_home)) as library:
+        engine = QAEngine(library)
+        questions = example_questions(library.facts.reports())
+        assert len(questions) >= 4
+        for question in questions:
+            answer = engine.ask(question)
+            assert answer.status == "answered", (question, answer.answer)
+            assert answer.citations and answer.citations[0].page, question
+            assert answer.value is not None, question
