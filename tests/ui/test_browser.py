@@ -133,7 +133,8 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     context.close()
 
 
-def _ask(page: Any, question: str) -> None:
+def _ask(page: Any, question: str, evidence: str = "#bq-evidence-table mark, #bq-evidence-passage mark") -> None:
+    """Ask, wait for the answer and for ``evidence`` (a selector) to be shown."""
     answers = page.locator(BOT).count()
     page.fill("#bq-question textarea", question)
     page.click("#bq-ask")
@@ -142,7 +143,7 @@ def _ask(page: Any, question: str) -> None:
         " && !document.querySelector('#bq-chat').innerText.includes('正在查找')",
         arg=answers, timeout=ANSWER_TIMEOUT_MS,
     )  # fmt: skip
-    page.wait_for_selector("#bq-evidence-table mark, #bq-evidence-passage mark", timeout=ANSWER_TIMEOUT_MS)
+    page.wait_for_selector(evidence, timeout=ANSWER_TIMEOUT_MS)
     page.wait_for_timeout(500)
 
 
@@ -174,7 +175,8 @@ def test_ask_see_cited_answer_and_evidence(page: Any, shots: Path, tmp_path: Pat
     assert saved.suffix == ".csv" and re.search(r"_公开0[69]表\.csv$", saved.name)
     assert "3.46" in saved.read_text(encoding="utf-8-sig")
 
-    _ask(page, "绿水县财政局2023年公务用车运行维护费增加的原因是什么？")  # a sentence, not a cell
+    # a sentence, not a cell: wait until the evidence panel shows the passage (slow machines lag)
+    _ask(page, "绿水县财政局2023年公务用车运行维护费增加的原因是什么？", evidence="#bq-evidence-passage mark")
     assert page.locator("#bq-evidence-passage mark").count() >= 1
     assert page.locator("#bq-page img").first.is_visible()
     page.screenshot(path=str(shots / "03_answer_with_passage.png"), full_page=True)
