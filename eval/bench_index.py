@@ -17,12 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest.errors import IngestError
-from ingest.pipeline import iter_report_files, parse_file
-from ingest.settings import Settings
 from index.chunks import chunks_of
 from index.library import Library
 from index.search import Searcher
+from ingest.errors import IngestError
+from ingest.pipeline import iter_report_files, parse_file
+from ingest.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

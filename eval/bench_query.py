@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest.settings import Settings
 from index.library import Library
+from ingest.settings import Settings
 from qa.engine import QAEngine
 
 REPO = Path(__file__).resolve().parents[1]

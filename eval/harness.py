@@ -113,7 +113,7 @@ def run_eval(
         started = time.perf_counter()
         try:
             answer = _as_dict(answer_fn(question))
-        except Exception as error:  # noqa: BLE001 — one failing question must not stop the run
+        except Exception as error:
             logger.warning("question %s failed: %s", gold.get("id"), error)
             answer = {"question": question, "status": "error", "answer": f"{type(error).__name__}: {error}"}
         elapsed_ms = (time.perf_counter() - started) * 1000

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ingest.settings import Settings
 from index.library import Library
 from index.model import Chunk
 from index.search import Searcher
+from ingest.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

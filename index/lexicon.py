@@ -153,7 +153,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     在 和 与 及 或 或者 以及 还是 并 并且 而 但 但是 也 都 还 就 又 再 才 只 共 一共 总共 合起来 加起来
     里 里面 中 上 下 内 给 把 对 被 让 向 从 由 于 为 以 按 将 跟 同 比 比较
     个 年 年度 月 日 万元 元 钱 花 花了 用 用了 有 有的 多 少 分别 各 各自 大概 一 能 会 要 可以 应该
-    """.split()  # noqa: SIM905 - a word list reads better as text
+    """.split()
 )
 """Tokens dropped from both the indexed text and the query."""
 

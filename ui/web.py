@@ -195,7 +195,7 @@ def build_app(backend: Backend) -> gr.Blocks:
             show_source, [sources, session], evidence_outputs
         )
 
-        def do_ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        def do_ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
             paths = [Path(f) for f in files or []]
             if not paths:
                 return ("请先选择要上传的文件。", *_library_views(backend), gr.skip())
