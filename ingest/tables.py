@@ -276,6 +276,22 @@ def _drop_empty_columns(grid: list[list[RawCell | None]]) -> list[list[RawCell |
     return [[r[j] if j < len(r) else None for j in keep] for r in grid]
 
 
+def _table(raw: RawTable, seq: int, columns: list[tuple[str, ...]], rows: list[Row]) -> Table:
+    """The model table for a reader's grid, with the value columns and rows built from it."""
+    return Table(
+        seq=seq,
+        kind=classify_title(raw.title),
+        printed_number=raw.printed_number,
+        title=normalize_text(raw.title),
+        unit=raw.unit,
+        columns=tuple(columns),
+        rows=tuple(rows),
+        pages=raw.pages,
+        lines=raw.lines,
+        note=raw.note,
+    )
+
+
 def _is_header_like(texts: list[str]) -> bool:
     non_empty = [t for t in texts if t]
     return len(non_empty) >= 3 and all(parse_number(t) is None for t in non_empty)
@@ -334,18 +350,7 @@ def _build_generic(raw: RawTable, seq: int, grid: list[list[RawCell | None]], te
                 columns.append(path)
         location = raw_row[first].location if raw_row[first] is not None else Location()
         rows.append(Row(code="", label=label, cells=tuple(cells), location=location, group=group))
-    return Table(
-        seq=seq,
-        kind=classify_title(raw.title),
-        printed_number=raw.printed_number,
-        title=normalize_text(raw.title),
-        unit=raw.unit,
-        columns=tuple(columns),
-        rows=tuple(rows),
-        pages=raw.pages,
-        lines=raw.lines,
-        note=raw.note,
-    )
+    return _table(raw, seq, columns, rows)
 
 
 def build_table(raw: RawTable, seq: int) -> Table:
@@ -386,15 +391,4 @@ def build_table(raw: RawTable, seq: int) -> Table:
                     p = p[1:] or p
                 if p not in value_paths:
                     value_paths.append(p)
-    return Table(
-        seq=seq,
-        kind=classify_title(raw.title),
-        printed_number=raw.printed_number,
-        title=normalize_text(raw.title),
-        unit=raw.unit,
-        columns=tuple(value_paths),
-        rows=tuple(rows),
-        pages=raw.pages,
-        lines=raw.lines,
-        note=raw.note,
-    )
+    return _table(raw, seq, value_paths, rows)

@@ -17,11 +17,10 @@ from ingest.model import Check, Fact
 from ingest.store import ReportRecord, TableRecord
 from qa.compute import Operand, fmt
 from qa.lookup import ReportTables
-from qa.model import Candidate, Citation
+from qa.model import QUOTE_MAX, Candidate, Citation, text_citation
 
 log = logging.getLogger(__name__)
 
-QUOTE_MAX = 200
 
 
 @dataclass
@@ -118,18 +117,7 @@ class ReportContext:
                 quote = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
             else:
                 quote = text[: QUOTE_MAX - 1] + "…"
-        return Citation(
-            report_id=chunk.report_id,
-            file=chunk.file,
-            unit_name=chunk.unit,
-            year=chunk.year,
-            page=chunk.page,
-            table="",
-            row=chunk.section,
-            column="",
-            quote=quote,
-            line=chunk.line_start,
-        )
+        return text_citation(chunk, quote, chunk.line_start)
 
     def operand(self, fact: Fact, label: str) -> Operand:
         return Operand(fact.value, fact.unit, label, self.cite_fact(fact), fact.text or fmt(fact.value))

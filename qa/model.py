@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from index.model import Chunk
 
 STATUS_ANSWERED = "answered"
 STATUS_UNANSWERABLE = "unanswerable"
 STATUS_AMBIGUOUS = "ambiguous"
+
+QUOTE_MAX = 200
+"""Longest quote a citation carries (characters)."""
 
 
 @dataclass(frozen=True)
@@ -110,3 +116,19 @@ class Answer:
             }
         )
         return data
+
+
+def text_citation(chunk: Chunk, quote: str, line: int | None) -> Citation:
+    """A citation of a sentence of a text chunk: its report, page or line, and section path."""
+    return Citation(
+        report_id=chunk.report_id,
+        file=chunk.file,
+        unit_name=chunk.unit,
+        year=chunk.year,
+        page=chunk.page,
+        table="",
+        row=chunk.section,
+        column="",
+        quote=quote,
+        line=line,
+    )

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from index.lexicon import normalize_text
 from index.model import Chunk
-from qa.model import Citation
+from qa.model import QUOTE_MAX, Citation, text_citation
 from qa.narrative_match import (
     Entry,
     corpus_of,
@@ -61,7 +61,6 @@ __all__ = [
     "target_years",
 ]
 
-QUOTE_MAX = 200
 _BUDGET_SECTION = re.compile(r"预算批复|批复情况|预算安排情况|年初预算情况")
 
 
@@ -315,18 +314,7 @@ def citation_of(sentence: Sentence, focus: str | None = None) -> Citation:
             start = max(0, min(at - QUOTE_MAX // 2, len(text) - QUOTE_MAX + 2))
             end = start + QUOTE_MAX - 2
             quote = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
-    return Citation(
-        report_id=chunk.report_id,
-        file=chunk.file,
-        unit_name=chunk.unit,
-        year=chunk.year,
-        page=chunk.page,
-        table="",
-        row=chunk.section,
-        column="",
-        quote=quote,
-        line=_line_of(sentence),
-    )
+    return text_citation(chunk, quote, _line_of(sentence))
 
 
 def _line_of(sentence: Sentence) -> int | None:
