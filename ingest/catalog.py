@@ -22,15 +22,21 @@ def _p(regex: str) -> re.Pattern[str]:
     return re.compile(regex)
 
 
-# Order matters: the more specific titles are tried first.
+# Order matters: the more specific titles are tried first. Sources: the Ministry of
+# Finance 决算 template (nine tables), Shanghai 预算 (nine tables) and Jiangsu 省级 预算
+# 2017–2019 (twelve tables) — see ../shared/guide/domain.md "Structure of a 预算 report".
 STANDARD_TABLES: tuple[StandardTable, ...] = (
-    StandardTable("gov_fund", "政府性基金预算财政拨款收入支出决算表", _p(r"政府性基金预算.*(?:收入|支出).*(?:决算|预算)表")),
+    StandardTable(
+        "gov_fund",
+        "政府性基金预算财政拨款收入支出决算表",
+        _p(r"政府性基金.*(?:收入|支出).*(?:决算|预算)表|政府性基金(?:预算)?(?:财政拨款)?支出.*表"),
+    ),
     StandardTable("soe_capital", "国有资本经营预算财政拨款支出决算表", _p(r"国有资本经营预算.*支出.*(?:决算|预算)表")),
     StandardTable("three_public", "财政拨款“三公”经费支出决算表", _p(r"三公.{0,2}经费.*(?:决算|预算)表")),
     StandardTable(
         "gpb_basic",
         "一般公共预算财政拨款基本支出决算明细表",
-        _p(r"(?:一般公共预算.*基本支出.*(?:决算|预算).*表|基本支出.*经济分类.*(?:决算|预算)表)"),
+        _p(r"(?:一般公共预算.*基本支出.*(?:决算|预算).*表|^(?!财政拨款).*基本支出.*经济分类.*(?:决算|预算)表)"),
     ),
     StandardTable(
         "gpb_expenditure",
@@ -46,8 +52,31 @@ STANDARD_TABLES: tuple[StandardTable, ...] = (
     StandardTable("income", "收入决算表", _p(r"^(?:预算)?(?:部门|单位)?收入(?:决算|预算)(?:总)?表$")),
     StandardTable("expenditure", "支出决算表", _p(r"^(?:预算)?(?:部门|单位)?支出(?:决算|预算)(?:总)?表$")),
 )
+"""The nine tables every 决算 and most 预算 reports print (counted as "standard")."""
+
+EXTRA_TABLES: tuple[StandardTable, ...] = (
+    StandardTable("office_operation", "机关运行经费支出预算表", _p(r"机关运行经费.*(?:决算|预算)?表")),
+    StandardTable("procurement", "政府采购支出预算表", _p(r"政府采购.*(?:决算|预算)?表")),
+    StandardTable(
+        "fiscal_basic",
+        "财政拨款基本支出预算表（经济科目）",
+        _p(r"^(?:部门|单位)?财政拨款基本支出.*(?:决算|预算)表"),
+    ),
+    StandardTable(
+        "fiscal_expenditure",
+        "财政拨款支出预算表（功能科目）",
+        _p(r"^(?:部门|单位)?财政拨款支出.*(?:决算|预算)表"),
+    ),
+    StandardTable("performance_target", "项目支出绩效目标表", _p(r"绩效目标.*表")),
+    StandardTable("performance_eval", "绩效自评表", _p(r"绩效(?:自评|评价).*表")),
+    StandardTable("project_expenditure", "项目支出预算表", _p(r"项目支出.*(?:决算|预算)?表")),
+)
+"""Tables some provinces add (Jiangsu: 财政拨款 tables by 功能/经济科目, 机关运行经费, 政府采购;
+Shanghai and others: 项目支出 and 绩效目标 tables). Recognised by kind, not counted as missing."""
 
 STANDARD_KEYS = tuple(t.key for t in STANDARD_TABLES)
+EXTRA_KEYS = tuple(t.key for t in EXTRA_TABLES)
+ALL_KEYS = STANDARD_KEYS + EXTRA_KEYS
 KIND_OTHER = "other"
 
 _TITLE_CLEAN = re.compile(r"[\s\"“”‘’'`*#|：:（）()\[\]【】]")
@@ -68,14 +97,14 @@ def classify_title(title: str) -> str:
     t = clean_title(title)
     if not t or len(t) > 40:
         return KIND_OTHER
-    for table in STANDARD_TABLES:
+    for table in STANDARD_TABLES + EXTRA_TABLES:
         if table.pattern.search(t):
             return table.key
     return KIND_OTHER
 
 
 def standard_name(key: str) -> str:
-    for table in STANDARD_TABLES:
+    for table in STANDARD_TABLES + EXTRA_TABLES:
         if table.key == key:
             return table.name
     return ""

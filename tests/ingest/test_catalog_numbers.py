@@ -63,7 +63,14 @@ def test_units() -> None:
         ("国有资本经营预算财政拨款支出决算表", "soe_capital"),
         ("一般公共预算财政拨款“三公”经费支出决算表", "three_public"),
         ("2026年部门“三公”经费和机关运行经费预算表", "three_public"),
-        ("市级预算项目支出绩效自评表", "other"),
+        ("市级预算项目支出绩效自评表", "performance_eval"),
+        ("财政拨款支出预算表（功能科目）", "fiscal_expenditure"),
+        ("财政拨款基本支出预算表（经济科目）", "fiscal_basic"),
+        ("一般公共预算基本支出预算表（经济科目）", "gpb_basic"),
+        ("政府性基金（预算）财政拨款支出预算表", "gov_fund"),
+        ("一般公共预算机关运行经费支出预算表", "office_operation"),
+        ("2017年政府采购预算表", "procurement"),
+        ("收支预算总表", "summary"),
     ],
 )
 def test_classify_title(title: str, key: str) -> None:
