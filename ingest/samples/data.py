@@ -4,13 +4,13 @@ The inputs: 项 rows of 支出功能分类 (基本支出/项目支出 from 一�
 other funds, 年初预算数), 款 rows of 支出经济分类, the 三公 pairs (预算数, 决算数), the
 narrative's extra figures and wording, and how each report prints (:class:`Style`).
 Everything derived — 款, 类 and 合计 rows, 人员经费/公用经费, totals, percentages — is computed
-in :mod:`ingest.sample_content`, so the accounting identities hold by construction.
+in :mod:`ingest.samples.content`, so the accounting identities hold by construction.
 Amounts are ``Decimal`` in the office's table unit (万元 or 元).
 
 The content types (:class:`TableDraft`, :class:`Heading`, :class:`Paragraph` …) describe a
-report without pages or coordinates; :mod:`ingest.samples` lays them out. The truth types
+report without pages or coordinates; :mod:`ingest.samples.render` lays them out. The truth types
 (:class:`TableFact`, :class:`NarrativeFact`, :class:`NarrativeLink`, :class:`Planted`) are
-what :class:`ingest.samples.SampleReport` hands to tests.
+what :class:`ingest.samples.truth.SampleReport` hands to tests.
 """
 
 from __future__ import annotations
