@@ -110,11 +110,16 @@ def standard_name(key: str) -> str:
     return ""
 
 
-_NUMBER_RE = re.compile(r"(?:公开\s*(\d{1,2})\s*表|(?:附件|附表)\s*(\d{1,2}(?:[.-]\d+)?)|^表\s*(\d{1,2}))")
+_CN_NUM = "一二三四五六七八九十"
+_NUMBER_RE = re.compile(
+    r"(?:公开\s*(\d{1,2})\s*表|(?:附件|附表)\s*(\d{1,2}(?:[.-]\d+)?)|^表\s*(\d{1,2})(?!\d)"
+    rf"|((?:公开)?表\s*[{_CN_NUM}]{{1,3}})(?![{_CN_NUM}]))"
+)
+_CAPTION_CUT = re.compile(r"(?:编制|填报|预算主管)?(?:部门|单位)(?:名称)?\s*[:：]")
 
 
 def printed_number(text: str) -> str:
-    """``公开 01 表`` → ``公开01表``; ``附件 1:`` → ``附件1``; ``""`` if none."""
+    """``公开 01 表`` → ``公开01表``; ``附件 1:`` → ``附件1``; ``公开表四``/``表一`` as printed; ``""`` if none."""
     m = _NUMBER_RE.search(text.strip())
     if not m:
         return ""
@@ -122,4 +127,18 @@ def printed_number(text: str) -> str:
         return f"公开{int(m.group(1)):02d}表"
     if m.group(2):
         return f"附件{m.group(2)}"
-    return f"表{m.group(3)}"
+    if m.group(3):
+        return f"表{m.group(3)}"
+    return re.sub(r"\s+", "", m.group(4))
+
+
+def strip_caption(text: str) -> str:
+    """A title cell's own words: drop the printed number and the ``部门：…``/``单位：万元`` caption after it.
+
+    ``财政拨款收支预算总表 公开表四 部门： 江苏省人大常委会办公厅 单位：万元`` → ``财政拨款收支预算总表``.
+    """
+    t = _CAPTION_CUT.split(text, maxsplit=1)[0]
+    m = _NUMBER_RE.search(t.strip())
+    if m and m.start() > 0:
+        t = t.strip()[: m.start()] + t.strip()[m.end() :]
+    return t.strip(" :：")

@@ -25,7 +25,7 @@ class ReportMeta:
     scope: str
 
 
-_UNIT_LINE = re.compile(r"(?:预算主管部门|编制部门|编制单位|部门名称|单位名称|单位)\s*[:：]\s*([^\s:：|]{4,40})")
+_UNIT_LINE = re.compile(r"(?:预算主管部门|编制部门|编制单位|部门名称|单位名称|部门|单位)\s*[:：]\s*([^\s:：|]{4,40})")
 _MONEY = re.compile(r"^(?:万元|元|亿元)")
 _ORG_SUFFIX = (
     "人民政府办公室",

@@ -96,7 +96,11 @@ def glyph_text(glyphs: Sequence[Glyph]) -> str:
                 out.append(" ")
         out.append(g.text)
         prev = g
-    return _SPACES.sub(" ", "".join(out)).strip()
+    return _CJK_GAP.sub("", _SPACES.sub(" ", "".join(out))).strip()
+
+
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])")
+"""Chinese is written without spaces: a gap between two CJK characters (justified Word text) is not one."""
 
 
 def group_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
@@ -159,14 +163,24 @@ def cell_text(glyphs: Sequence[Glyph]) -> str:
 
 
 def assign_to_cells(glyphs: Sequence[Glyph], cells: Sequence[BBox]) -> list[list[Glyph]]:
-    """Glyphs whose centre lies in each cell (one pass over glyphs sorted by centre-y)."""
+    """Glyphs whose centre lies in each cell (one pass over glyphs sorted by centre-y).
+
+    A glyph inside several cells (a frame drawn around a whole table is found as one
+    big cell enclosing the others) goes to the smallest of them only.
+    """
     by_y = sorted(glyphs, key=lambda g: (g.top + g.bottom) / 2)
     mids = [(g.top + g.bottom) / 2 for g in by_y]
-    result: list[list[Glyph]] = []
-    for x0, top, x1, bottom in cells:
+    owner: dict[int, tuple[float, int]] = {}
+    hits: list[list[int]] = []
+    for k, (x0, top, x1, bottom) in enumerate(cells):
         lo, hi = bisect.bisect_left(mids, top), bisect.bisect_right(mids, bottom)
-        result.append([g for g in by_y[lo:hi] if x0 <= (g.x0 + g.x1) / 2 <= x1])
-    return result
+        area = (x1 - x0) * (bottom - top)
+        inside = [i for i in range(lo, hi) if x0 <= (by_y[i].x0 + by_y[i].x1) / 2 <= x1]
+        for i in inside:
+            if i not in owner or area < owner[i][0]:
+                owner[i] = (area, k)
+        hits.append(inside)
+    return [[by_y[i] for i in inside if owner[i][1] == k] for k, inside in enumerate(hits)]
 
 
 def is_toc_line(text: str) -> bool:

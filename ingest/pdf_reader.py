@@ -24,7 +24,7 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from ingest.catalog import KIND_OTHER, classify_title, printed_number
+from ingest.catalog import KIND_OTHER, classify_title, printed_number, strip_caption
 from ingest.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -34,6 +34,7 @@ from ingest.errors import (
 )
 from ingest.model import BBox, Location
 from ingest.numbers import declared_unit
+from ingest.pdf_merge import align_rows
 from ingest.pdf_layout import (
     Glyph,
     Line,
@@ -62,7 +63,7 @@ _MAX_TITLE_LEN = 40
 _TITLE_NOISE = re.compile(
     r"(?:金额)?单位\s*[:：]\s*(?:万元|亿元|元)|(?:编制|填报)(?:部门|单位)\s*[:：]\s*\S*|[（(]?续表?[）)]?$"
 )
-_CAPTION_START = re.compile(r"^(?:编制|填报|预算|主管)(?:部门|单位)\s*[:：]")
+_CAPTION_START = re.compile(r"^(?:(?:编制|填报|预算|主管)(?:部门|单位)|(?:部门|单位)名称|(?:金额)?单位)\s*[:：]")
 _NOTE_START = re.compile(r"^(?:注|说明|备注)\s*\d*\s*[:：]|^注\s*\d")
 _NOTE_WORDS = ("本表", "故本表", "无数据", "空表")
 
@@ -95,6 +96,7 @@ class _PageTable:
     number: str = ""
     unit: str = ""
     note: str = ""
+    caption: str = ""
     text_above: bool = False
     text_below: bool = False
     last_page: int = 0
@@ -281,7 +283,7 @@ def _is_empty(rows: list[RawRow]) -> bool:
 
 
 def _clean_title(text: str) -> str:
-    return _TITLE_NOISE.sub("", text).strip(" :：")
+    return strip_caption(_TITLE_NOISE.sub("", text)).strip(" :：")
 
 
 def _is_title(text: str) -> bool:
@@ -305,7 +307,7 @@ def _is_caption(text: str) -> bool:
         _is_title(text)
         or bool(declared_unit(text))
         or bool(_CAPTION_START.match(text))
-        or bool(printed_number(text))
+        or (bool(printed_number(text)) and len(text) <= 20)
     )
 
 
@@ -353,6 +355,13 @@ def _read_page(page: _PageData, running: set[tuple[str, str]]) -> tuple[list[_Pa
         above = [
             i for i, ln in enumerate(lines) if i not in used and upper - 2 <= ln.top and ln.bottom <= top + 2
         ]
+        orphans = _orphan_rows(page, grid, rows, lines, above) if k == 0 else []
+        if orphans:
+            aligned = align_rows(rows, [_words_row(page, lines[i]) for i in orphans])
+            if aligned is not None:
+                rows = aligned + rows
+                used.update(orphans)
+                above = [i for i in above if i not in orphans]
         caption: list[int] = []
         for i in reversed(above):
             if not _is_caption(lines[i].text):
@@ -367,6 +376,7 @@ def _read_page(page: _PageData, running: set[tuple[str, str]]) -> tuple[list[_Pa
             title=_pick_title(cap_lines),
             number=next((n for n in (printed_number(ln.text) for ln in cap_lines) if n), ""),
             unit=declared_unit(cap_text),
+            caption=cap_text,
             text_above=len(above) > len(caption),
             last_page=page.number,
         )
@@ -393,19 +403,73 @@ def _read_page(page: _PageData, running: set[tuple[str, str]]) -> tuple[list[_Pa
     return tables, body
 
 
+_NUMBER_IN_LINE = re.compile(r"\d[\d,]*\.\d{2}(?!\d)")
+
+
+def _orphan_rows(page: _PageData, grid: _Grid, rows: list[RawRow], lines: list[Line], above: list[int]) -> list[int]:
+    """Lines just above a grid at the top of a page that are a table row whose rules were not drawn.
+
+    (A continued table whose first row on the new page has no top border: ``会议费 110.05``.)
+    They lie inside the grid's x-range, touch its top and hold an amount; nothing else is above them.
+    """
+    found: list[int] = []
+    limit = grid.bbox[1]
+    for i in reversed(above):
+        line = lines[i]
+        inside = grid.bbox[0] - 2 <= line.x0 and line.x1 <= grid.bbox[2] + 2
+        if not inside or limit - line.bottom > 2 * line.size or not _NUMBER_IN_LINE.search(line.text):
+            break
+        found.insert(0, i)
+        limit = line.top
+    return found if found and len(found) == len(above) else []
+
+
+def _words_row(page: _PageData, line: Line) -> RawRow:
+    """A printed line cut into words at wide gaps, each a cell with its box."""
+    glyphs = sorted(
+        (g for g in page.glyphs if not g.text.isspace() and _inside(g, line.bbox)), key=lambda g: g.x0
+    )
+    words: list[list[Glyph]] = []
+    for g in glyphs:
+        if words and g.x0 - words[-1][-1].x1 < line.size:
+            words[-1].append(g)
+        else:
+            words.append([g])
+    return tuple(
+        RawCell(
+            "".join(g.text for g in w),
+            Location(page=page.number, bbox=(w[0].x0, min(g.top for g in w), w[-1].x1, max(g.bottom for g in w))),
+        )
+        for w in words
+    )
+
+
 def _title_from_rows(table: _PageTable) -> None:
-    """Take a title, unit or number printed inside the grid's first rows (WPS exports do this)."""
+    """Take a title, unit or number printed inside the grid's first rows (WPS exports do this).
+
+    A caption cell may be cut by a grid line (``单位：万`` | ``元`` in two rows), so the
+    unit is also looked for in each column's caption texts read top to bottom.
+    """
+    popped: list[RawRow] = []
     while table.rows:
         texts = [c.text for c in table.rows[0] if c is not None and c.text]
         joined = " ".join(texts)
         if texts and (len(texts) > 3 or len(joined) > 80 or not _is_caption(joined)):
-            return
+            break
         if texts:
+            table.caption = "\n".join(filter(None, (table.caption, joined)))
             if not table.title and _is_title(joined):
                 table.title = _clean_title(joined)
             table.unit = table.unit or declared_unit(joined)
             table.number = table.number or printed_number(joined)
-        table.rows.pop(0)
+        popped.append(table.rows.pop(0))
+    if popped and not table.unit:
+        width = max(len(r) for r in popped)
+        for i in range(width):
+            column = "".join(r[i].text for r in popped if i < len(r) and r[i] is not None)
+            table.unit = declared_unit(column)
+            if table.unit:
+                break
 
 
 def _note_lines(lines: list[Line], below: list[int], bottom: float) -> list[int]:
@@ -440,9 +504,10 @@ def _merge_continuations(tables: list[_PageTable], name: str) -> list[RawTable]:
     merged: list[_PageTable] = []
     for table in tables:
         prev = merged[-1] if merged else None
+        repeated = prev is not None and bool(table.title) and table.title == prev.title and not table.number
         continues = (
             prev is not None
-            and not table.title
+            and (not table.title or repeated)
             and not table.text_above
             and prev.last_page == table.page - 1
             and not prev.text_below
@@ -462,6 +527,14 @@ def _merge_continuations(tables: list[_PageTable], name: str) -> list[RawTable]:
                 prev.text_below = table.text_below
                 logger.debug("%s: table %r continues on page %d", name, prev.title, table.page)
                 continue
+            aligned = align_rows(prev.rows, table.rows)
+            if aligned is not None:
+                prev.rows.extend(aligned)
+                prev.last_page = table.page
+                prev.note = table.note
+                prev.text_below = table.text_below
+                logger.debug("%s: table %r continues on page %d (columns aligned)", name, prev.title, table.page)
+                continue
             logger.info(
                 "%s: untitled table on page %d has %d columns, previous %d: kept apart",
                 name,
@@ -477,6 +550,7 @@ def _merge_continuations(tables: list[_PageTable], name: str) -> list[RawTable]:
             unit=t.unit,
             rows=tuple(t.rows),
             note=t.note,
+            caption=t.caption,
             pages=(t.page, t.last_page),
         )
         for t in merged

@@ -77,7 +77,7 @@ def parse_file(path: Path) -> ParsedReport:
     extracted = read_file(path, data)
     tables = [build_table(raw, seq) for seq, raw in enumerate(extracted.tables)]
     body = "\n".join(b.text for b in extracted.blocks)
-    preambles = "\n".join(t.title for t in extracted.tables)
+    preambles = "\n".join(f"{t.title}\n{t.caption}" for t in extracted.tables)
     if extracted.source_format == "text":
         body = data.decode("utf-8", errors="replace")
     meta = detect_metadata(extracted.head_text, body + "\n" + preambles)

@@ -45,6 +45,8 @@ class RawTable:
         header_rows: how many leading rows are headers, if the reader knows; else
             ``None`` and the builder decides.
         note: a note printed with the table (``本单位无…收支，故本表无数据``).
+        caption: the lines printed with the title (``部门：江苏省政协办公厅 单位：万元``),
+            where tables-only files name their unit.
         pages: (first, last) 1-based page span for PDFs.
         lines: (first, last) 1-based line span for text conversions.
     """
@@ -55,6 +57,7 @@ class RawTable:
     rows: tuple[RawRow, ...]
     header_rows: int | None = None
     note: str = ""
+    caption: str = ""
     pages: tuple[int, int] | None = None
     lines: tuple[int, int] | None = None
 
