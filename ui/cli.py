@@ -122,15 +122,28 @@ def run_ingest(settings: Settings, paths: list[Path], progress: bool = True) -> 
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file.")
 @click.option("--show-failed-checks", is_flag=True, help="List identity checks that failed, with figures.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Store nothing: show what was understood of each file (metadata and its source, tables, empty and "
+    "missing tables, blank pages, what was not understood). With --json, one JSON object per file.",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, show_failed_checks: bool) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], as_json: bool, show_failed_checks: bool, explain: bool
+) -> None:
     """Ingest PDF or text reports (files or folders).
 
     One line per file: unit, year, kind, tables found, identity checks. Files that
     cannot be read are reported and skipped; exit code 1 if any failed.
 
     Example: budgetqa ingest report.pdf ../shared/reports/text
+    (or, storing nothing: budgetqa ingest --explain report.pdf)
     """
+    if explain:
+        from ui.explain_view import explain_paths
+
+        ctx.exit(explain_paths(list(paths), as_json))
     outcomes = run_ingest(_settings(ctx), list(paths))
     if not outcomes:
         raise click.ClickException("没有找到可导入的文件（.pdf/.txt/.md）/ no report files found")
