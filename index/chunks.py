@@ -31,10 +31,11 @@ def _report_prefix(report: Report) -> str:
     return f"{report.unit_name} {year}{scope}{report.kind}".strip()
 
 
-def _base(report: Report) -> dict[str, object]:
+def _base(report: Report, file: str = "") -> dict[str, object]:
+    """Fields every chunk of ``report`` shares; ``file`` names the source file of a multi-file report."""
     return {
         "report_id": report.report_id,
-        "file": report.source_file,
+        "file": file or report.source_file,
         "unit": report.unit_name,
         "year": report.fiscal_year,
         "report_kind": report.kind,
@@ -92,7 +93,7 @@ def text_chunks(report: Report, blocks: Iterable[TextBlock]) -> list[Chunk]:
         for n, piece in enumerate(_split_long(body)):
             heading = f"【{group[0].section_path[-1]}】" if group[0].section_path else ""
             text = f"{prefix} {heading}{piece}"
-            location = f"{first.page}:{first.line_start}:{n}"
+            location = f"{first.file + ':' if first.file else ''}{first.page}:{first.line_start}:{n}"
             chunks.append(
                 Chunk(
                     chunk_id=chunk_id_of(report.report_id, CHUNK_TEXT, location, text),
@@ -102,7 +103,7 @@ def text_chunks(report: Report, blocks: Iterable[TextBlock]) -> list[Chunk]:
                     page=first.page,
                     line_start=first.line_start,
                     line_end=last_block.line_end or first.line_end,
-                    **_base(report),  # type: ignore[arg-type]
+                    **_base(report, first.file),  # type: ignore[arg-type]
                 )
             )
     return chunks
@@ -155,7 +156,7 @@ def table_chunks(report: Report, table: Table) -> list[Chunk]:
             line_start=loc.line_start,
             line_end=loc.line_end,
             **table_meta,  # type: ignore[arg-type]
-            **_base(report),  # type: ignore[arg-type]
+            **_base(report, table.file),  # type: ignore[arg-type]
         )
     )
     for index, (row, line) in enumerate(zip(table.rows, lines)):
@@ -176,7 +177,7 @@ def table_chunks(report: Report, table: Table) -> list[Chunk]:
                 row_label=row.label,
                 row_group=row.group,
                 **table_meta,  # type: ignore[arg-type]
-                **_base(report),  # type: ignore[arg-type]
+                **_base(report, table.file),  # type: ignore[arg-type]
             )
         )
     return chunks

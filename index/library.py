@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from index.chunks import chunks_of
 from index.docstore import ChunkStore
 from ingest.model import ParsedReport
-from ingest.pipeline import Ingestor, IngestOutcome, iter_report_files, parse_file
+from ingest.pipeline import Ingestor, IngestOutcome, iter_report_files
 from ingest.settings import Settings
 from ingest.store import FactStore
 
@@ -140,7 +140,9 @@ class Library:
             self.chunks.delete_report(conn, rid)
             self.vector.delete_report(rid)
 
-        removed = Ingestor(self.settings, store=self.facts).remove(report_id, before_remove=drop)
+        removed = Ingestor(self.settings, store=self.facts).remove(
+            report_id, before_remove=drop, after_store=self._index_hook
+        )
         if removed:
             self.refresh()
         return removed
@@ -178,12 +180,11 @@ class Library:
         state = self.check()
         for report_id in state.reports_without_chunks:
             record = self.facts.report(report_id)
-            copies = sorted(self.settings.files_dir.glob(f"{report_id}.*"))
-            if record is None or not copies:
+            parsed = Ingestor(self.settings, store=self.facts).reparse(report_id) if record else None
+            if record is None or parsed is None:
                 log.warning("report %s has no kept source file; re-ingest it", report_id)
                 continue
             say(f"chunking {record.report.source_file}")
-            parsed = parse_file(copies[0])
             chunks = [c for c in chunks_of(parsed)]
             with self.facts.transaction() as conn:
                 self.chunks.write(conn, [_with_file(c, record.report.source_file, report_id) for c in chunks])

@@ -144,7 +144,14 @@ def detect_scope(title: str, text: str, unit_name: str) -> str:
             return SCOPE_DEPARTMENT if m.group(1) == "部门" else SCOPE_UNIT
     if "本级" in unit_name:
         return SCOPE_UNIT
+    # tables-only files: the caption over each table names the body as 部门 or 单位
+    captions = Counter(m.group(1) for m in _SCOPE_CAPTION.finditer(text))
+    if captions:
+        return SCOPE_DEPARTMENT if captions.most_common(1)[0][0] == "部门" else SCOPE_UNIT
     return ""
+
+
+_SCOPE_CAPTION = re.compile(r"(?:^|\n|\s)(?:编制|预算)?(部门|单位)(?:名称)?\s*[:：]\s*(?!万元|元|亿元)[\u4e00-\u9fff]{3}")
 
 
 def detect_region(unit_name: str) -> str:

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingest.text_checks import TextCheck
+    from ingest.text_facts import TextFact
 
 KIND_FINAL = "决算"
 KIND_BUDGET = "预算"
@@ -31,12 +36,15 @@ class Location:
         line_start: 1-based first line for text conversions; ``None`` for PDFs.
         line_end: 1-based last line (inclusive) for text conversions.
         bbox: bounding box on ``page`` for PDFs, else ``None``.
+        file: the source file's name when the report was joined from several files
+            (narrative + tables), else ``""`` (the report's only file).
     """
 
     page: int | None = None
     line_start: int | None = None
     line_end: int | None = None
     bbox: BBox | None = None
+    file: str = ""
 
     def describe(self) -> str:
         if self.page is not None:
@@ -79,6 +87,8 @@ class Report:
     page_count: int | None
     line_count: int | None
     source_format: str
+    files: tuple[str, ...] = ()
+    """The file names of a report joined from several files (``ingest.grouping``), else ``()``."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,8 @@ class Table:
     pages: tuple[int, int] | None = None
     lines: tuple[int, int] | None = None
     note: str = ""
+    file: str = ""
+    """Source file name when the report was joined from several files, else ``""``."""
 
     @property
     def location(self) -> Location:
@@ -192,6 +204,10 @@ class ParsedReport:
     tables: tuple[Table, ...]
     checks: tuple[Check, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
+    text_facts: tuple[TextFact, ...] = field(default=())
+    """Figures of the narrative (:func:`ingest.text_facts.extract_text_facts`)."""
+    text_checks: tuple[TextCheck, ...] = field(default=())
+    """Narrative vs tables (:func:`ingest.text_checks.check_text_against_tables`)."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +231,8 @@ class Fact:
     line: int | None
     bbox: BBox | None
     uncertain: bool
+    file: str = ""
+    """Source file name in a report joined from several files, else ``""``."""
 
 
 COLUMN_SEPARATOR = " / "
@@ -252,6 +270,7 @@ def facts_of(report_id: str, table: Table) -> list[Fact]:
                     line=loc.line_start,
                     bbox=loc.bbox,
                     uncertain=cell.uncertain,
+                    file=loc.file,
                 )
             )
     return facts

@@ -317,6 +317,10 @@ def _pick_title(lines: list[Line]) -> str:
         t = _clean_title(line.text)
         if t and classify_title(t) != KIND_OTHER:
             return t
+    for upper, lower in reversed(list(zip(lines, lines[1:]))):  # a title wrapped onto two lines
+        t = _clean_title(upper.text + lower.text)
+        if t and classify_title(t) != KIND_OTHER:
+            return t
     for line in reversed(lines):
         if _is_title(line.text):
             return _clean_title(line.text)
@@ -365,7 +369,9 @@ def _read_page(page: _PageData, running: set[tuple[str, str]]) -> tuple[list[_Pa
         caption: list[int] = []
         for i in reversed(above):
             if not _is_caption(lines[i].text):
-                break
+                wrapped = caption and classify_title(_clean_title(lines[i].text + lines[caption[0]].text))
+                if not wrapped or wrapped == KIND_OTHER:
+                    break  # not the first half of a title wrapped onto the caption line below
             caption.insert(0, i)
         cap_lines = [lines[i] for i in caption]
         cap_text = "\n".join(ln.text for ln in cap_lines)

@@ -12,16 +12,17 @@ import logging
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.catalog import STANDARD_KEYS
 from ingest.errors import EmptyFileError, IngestError, NotAReportError, UnsupportedFileError
+from ingest.grouping import combine, group_key
 from ingest.metadata import detect_metadata
 from ingest.model import ParsedReport, Report, Table
 from ingest.rawtable import Extracted
 from ingest.settings import Settings
-from ingest.store import FactStore
+from ingest.store import FactStore, FileRecord
 from ingest.tables import build_table
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ STATUS_ADDED = "added"
 STATUS_UNCHANGED = "unchanged"
 STATUS_REPLACED = "replaced"
 STATUS_FAILED = "failed"
+STATUS_JOINED = "joined"
+"""The file joined the stored files of the same unit, year, kind and scope: one report now."""
 
 
 def report_id_of(data: bytes) -> str:
@@ -54,7 +57,9 @@ def read_file(path: Path, data: bytes) -> Extracted:
         from ingest.text_reader import read_text
 
         return read_text(path)
-    raise UnsupportedFileError(str(path), f"不支持的文件类型 {suffix or '(无扩展名)'} / unsupported file type")
+    raise UnsupportedFileError(
+        str(path), f"不支持的文件类型 {suffix or '(无扩展名)'} / unsupported file type"
+    )
 
 
 def _check_tables(tables: list[Table]) -> list:
@@ -63,8 +68,23 @@ def _check_tables(tables: list[Table]) -> list:
     return list(check_tables(tables))
 
 
-def parse_file(path: Path) -> ParsedReport:
+def analyse(parsed: ParsedReport) -> ParsedReport:
+    """Checks over a report's tables, the figures of its text and the text-vs-table checks."""
+    from ingest.text_checks import check_text_against_tables
+    from ingest.text_facts import extract_text_facts
+
+    checks = _check_tables(list(parsed.tables))
+    text_facts = tuple(extract_text_facts(parsed.blocks, parsed.report.fiscal_year))
+    text_checks = tuple(check_text_against_tables(text_facts, parsed.tables))
+    return replace(parsed, checks=tuple(checks), text_facts=text_facts, text_checks=text_checks)
+
+
+def parse_file(path: Path, name: str | None = None) -> ParsedReport:
     """Read and understand one report file (no side effects).
+
+    Args:
+        path: the file.
+        name: the file name to record (default ``path.name``; a stored copy keeps its original name).
 
     Raises:
         IngestError: the file is empty, unsupported, corrupt, encrypted or scanned.
@@ -73,7 +93,9 @@ def parse_file(path: Path) -> ParsedReport:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise IngestError(str(path), f"无法读取文件 / cannot read: {exc.strerror}", "请检查路径和权限") from exc
+        raise IngestError(
+            str(path), f"无法读取文件 / cannot read: {exc.strerror}", "请检查路径和权限"
+        ) from exc
     extracted = read_file(path, data)
     tables = [build_table(raw, seq) for seq, raw in enumerate(extracted.tables)]
     body = "\n".join(b.text for b in extracted.blocks)
@@ -83,7 +105,7 @@ def parse_file(path: Path) -> ParsedReport:
     meta = detect_metadata(extracted.head_text, body + "\n" + preambles)
     report = Report(
         report_id=report_id_of(data),
-        source_file=path.name,
+        source_file=name or path.name,
         title=meta.title,
         unit_name=meta.unit_name,
         short_names=meta.short_names,
@@ -102,10 +124,10 @@ def parse_file(path: Path) -> ParsedReport:
         warnings.append("未识别出编制单位名称 / issuing unit not found")
     if meta.fiscal_year is None:
         warnings.append("未识别出年度 / fiscal year not found")
-    checks = _check_tables(tables)
-    return ParsedReport(
-        report=report, blocks=extracted.blocks, tables=tuple(tables), checks=tuple(checks), warnings=tuple(warnings)
+    parsed = ParsedReport(
+        report=report, blocks=extracted.blocks, tables=tuple(tables), warnings=tuple(warnings)
     )
+    return analyse(parsed)
 
 
 def standard_tables_found(tables: Iterable[Table]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -131,6 +153,9 @@ class IngestOutcome:
     replaced: tuple[str, ...] = ()
     error: str = ""
     failed_checks: tuple[str, ...] = ()
+    joined: tuple[str, ...] = ()
+    """The other files of the report this file joined (narrative + tables)."""
+    text_facts: int = 0
 
     @property
     def ok(self) -> bool:
@@ -142,7 +167,9 @@ def iter_report_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
         else:
             yield path
 
@@ -156,11 +183,33 @@ BeforeRemove = Callable[[sqlite3.Connection, str], None]
 
 
 class Ingestor:
-    """Stores parsed reports in the fact store and keeps a copy of each source file."""
+    """Stores parsed reports in the fact store and keeps a copy of each source file.
+
+    Files of the same unit, year, kind and scope form one report (:mod:`ingest.grouping`):
+    a file that joins a stored report makes the store rewrite that report from all its
+    files (their stored copies are parsed again), so upload order does not matter.
+    """
 
     def __init__(self, settings: Settings, store: FactStore | None = None) -> None:
         self.settings = settings
         self.store = store or FactStore(settings.db_path)
+
+    def _copy_of(self, file_id: str) -> Path | None:
+        found = sorted(
+            p for p in self.settings.files_dir.glob(f"{file_id}.*") if not p.name.endswith(".part")
+        )
+        return found[0] if found else None
+
+    def _outcome_unchanged(self, path: Path, report_id: str) -> IngestOutcome:
+        record = self.store.report(report_id)
+        return IngestOutcome(
+            str(path), STATUS_UNCHANGED, report=record.report if record else None,
+            tables=record.tables_found if record else 0,
+            standard_found=record.standard_found if record else (),
+            standard_missing=record.standard_missing if record else (),
+            checks_pass=record.checks_pass if record else 0, checks_fail=record.checks_fail if record else 0,
+            checks_rounding=record.checks_rounding if record else 0, facts=record.facts if record else 0,
+        )  # fmt: skip
 
     def ingest(self, path: Path, after_store: AfterStore | None = None) -> IngestOutcome:
         """Ingest one file; never raises for a bad file (the outcome says what failed)."""
@@ -168,74 +217,175 @@ class Ingestor:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            return IngestOutcome(str(path), STATUS_FAILED, error=f"{path}: 无法读取 / cannot read ({exc.strerror})")
-        report_id = report_id_of(data)
-        if self.store.has_report(report_id):
-            record = self.store.report(report_id)
             return IngestOutcome(
-                str(path), STATUS_UNCHANGED, report=record.report if record else None,
-                tables=record.tables_found if record else 0,
-                standard_found=record.standard_found if record else (),
-                standard_missing=record.standard_missing if record else (),
-                checks_pass=record.checks_pass if record else 0, checks_fail=record.checks_fail if record else 0,
-                checks_rounding=record.checks_rounding if record else 0, facts=record.facts if record else 0,
-            )  # fmt: skip
+                str(path), STATUS_FAILED, error=f"{path}: 无法读取 / cannot read ({exc.strerror})"
+            )
+        file_id = report_id_of(data)
+        if self.store.has_report(file_id):
+            return self._outcome_unchanged(path, file_id)
+        owner = self.store.report_of_file(file_id)
+        if (
+            owner is not None
+            and self.store.files(owner)
+            and any(f.file_id == file_id for f in self.store.files(owner))
+        ):
+            return self._outcome_unchanged(path, owner)
         try:
             parsed = parse_file(path)
         except IngestError as exc:
             return IngestOutcome(str(path), STATUS_FAILED, error=str(exc))
         return self._store(path, parsed, after_store)
 
-    def _store(self, path: Path, parsed: ParsedReport, after_store: AfterStore | None) -> IngestOutcome:
+    def _members(self, parsed: ParsedReport, source_path: str) -> tuple[list[str], list[FileRecord]]:
+        """(stored reports this file replaces or joins, the other files of its report)."""
         report = parsed.report
+        replaced = set(self.store.superseded_by(report, source_path))
+        key = group_key(report)
+        others: list[FileRecord] = []
+        for record in self.store.reports():
+            rid = record.report.report_id
+            files = self.store.files(rid) or [FileRecord(rid, record.report.source_file, record.source_path)]
+            # a file of a multi-file report with the same path or name is a new version of it
+            stale = [f for f in files if f.source_path == source_path or f.source_file == report.source_file]
+            joins = key is not None and group_key(record.report) == key
+            if joins or (stale and len(files) > 1):
+                replaced.add(rid)
+                others.extend(f for f in files if f not in stale and f.file_id != report.report_id)
+        return sorted(replaced), others
+
+    def _store(self, path: Path, parsed: ParsedReport, after_store: AfterStore | None) -> IngestOutcome:
         source_path = str(path.resolve())
-        found, missing = standard_tables_found(parsed.tables)
+        file_id = parsed.report.report_id
+        replaced, others = self._members(parsed, source_path)
+        parts = [parsed]
+        for member in others:
+            copy = self._copy_of(member.file_id)
+            if copy is None:
+                log.warning(
+                    "stored copy of %s (%s) is missing: left out of its report",
+                    member.source_file,
+                    member.file_id,
+                )
+                continue
+            parts.append(parse_file(copy, name=member.source_file))
+        combined = analyse(combine(parts)) if len(parts) > 1 else parsed
+        files = [FileRecord(file_id, parsed.report.source_file, source_path)] + [
+            m for m in others if self._copy_of(m.file_id) is not None
+        ]
+        order = {name: i for i, name in enumerate(combined.report.files)}
+        files.sort(key=lambda f: order.get(f.source_file, 0))
+        report = combined.report
+        found, missing = standard_tables_found(combined.tables)
         self.settings.files_dir.mkdir(parents=True, exist_ok=True)
-        final_copy = self.settings.files_dir / f"{report.report_id}{path.suffix.lower()}"
+        final_copy = self.settings.files_dir / f"{file_id}{path.suffix.lower()}"
         temp_copy = final_copy.with_name(final_copy.name + ".part")
         shutil.copyfile(path, temp_copy)
         try:
             with self.store.transaction() as conn:
-                replaced = tuple(self.store.superseded_by(report, source_path))
                 for old in replaced:
                     self.store.delete_report(conn, old)
-                self.store.write_report(conn, parsed, source_path, found, missing)
+                self.store.write_report(conn, combined, source_path, found, missing)
+                self.store.write_files(conn, report.report_id, files)
                 if after_store is not None:
-                    after_store(conn, parsed, replaced)
+                    after_store(conn, combined, tuple(replaced))
         except BaseException:
             temp_copy.unlink(missing_ok=True)
             raise
         temp_copy.replace(final_copy)
+        kept = {f.file_id for f in files}
         for old in replaced:
-            for stale in self.settings.files_dir.glob(f"{old}.*"):
-                stale.unlink(missing_ok=True)
-        statuses = [c.status for c in parsed.checks]
-        facts = sum(1 for t in parsed.tables for r in t.rows for c in r.cells if c.value is not None)
+            if old not in kept:
+                for stale in self.settings.files_dir.glob(f"{old}.*"):
+                    stale.unlink(missing_ok=True)
+        statuses = [c.status for c in combined.checks]
+        facts = sum(1 for t in combined.tables for r in t.rows for c in r.cells if c.value is not None)
+        joined = tuple(f.source_file for f in files if f.file_id != file_id)
+        merged_away = [r for r in replaced if r in kept]
         return IngestOutcome(
             path=str(path),
-            status=STATUS_REPLACED if replaced else STATUS_ADDED,
+            status=STATUS_JOINED
+            if joined
+            else (STATUS_REPLACED if set(replaced) - set(merged_away) else STATUS_ADDED),
             report=report,
-            tables=len(parsed.tables),
+            tables=len(combined.tables),
             standard_found=found,
             standard_missing=missing,
             checks_pass=statuses.count("pass"),
             checks_fail=statuses.count("fail"),
             checks_rounding=statuses.count("rounding"),
             facts=facts,
-            replaced=replaced,
-            failed_checks=tuple(c.detail for c in parsed.checks if c.status == "fail"),
+            replaced=tuple(replaced),
+            failed_checks=tuple(c.detail for c in combined.checks if c.status == "fail"),
+            joined=joined,
+            text_facts=len(combined.text_facts),
         )
 
-    def remove(self, report_id: str, before_remove: BeforeRemove | None = None) -> bool:
-        """Delete a report (by id or unique prefix) and its source copy; False if absent."""
+    def remove(
+        self, report_id: str, before_remove: BeforeRemove | None = None, after_store: AfterStore | None = None
+    ) -> bool:
+        """Delete a report (by id or unique prefix) and its source copies; False if absent.
+
+        Given the id of one file of a report joined from several files, only that file
+        leaves: the report is rebuilt from the others (``after_store`` indexes it).
+        """
         record = self.store.report(report_id)
         if record is None:
-            return False
+            owner = self.store.report_of_file(report_id)
+            if owner is None:
+                return False
+            return self._remove_file(owner, report_id, before_remove, after_store)
+        rid = record.report.report_id
+        copies = [f.file_id for f in self.store.files(rid)] or [rid]
         with self.store.transaction() as conn:
             if before_remove is not None:
-                before_remove(conn, record.report.report_id)
-            self.store.delete_report(conn, record.report.report_id)
-        for stale in self.settings.files_dir.glob(f"{record.report.report_id}.*"):
-            stale.unlink(missing_ok=True)
+                before_remove(conn, rid)
+            self.store.delete_report(conn, rid)
+        for file_id in copies:
+            for stale in self.settings.files_dir.glob(f"{file_id}.*"):
+                stale.unlink(missing_ok=True)
         return True
 
+    def reparse(self, report_id: str) -> ParsedReport | None:
+        """A stored report parsed again from its kept source copies (``None`` if they are gone)."""
+        record = self.store.report(report_id)
+        if record is None:
+            return None
+        files = self.store.files(record.report.report_id) or [
+            FileRecord(record.report.report_id, record.report.source_file, record.source_path)
+        ]
+        parts = [
+            parse_file(c, name=f.source_file) for f in files if (c := self._copy_of(f.file_id)) is not None
+        ]
+        if len(parts) != len(files):
+            return None
+        return analyse(combine(parts)) if len(parts) > 1 else parts[0]
+
+    def _remove_file(
+        self,
+        report_id: str,
+        file_prefix: str,
+        before_remove: BeforeRemove | None,
+        after_store: AfterStore | None,
+    ) -> bool:
+        files = self.store.files(report_id)
+        gone = [f for f in files if f.file_id.startswith(file_prefix)]
+        rest = [f for f in files if f not in gone]
+        parts = [
+            parse_file(c, name=f.source_file) for f in rest if (c := self._copy_of(f.file_id)) is not None
+        ]
+        if not parts:
+            return self.remove(report_id, before_remove)
+        combined = analyse(combine(parts)) if len(parts) > 1 else parts[0]
+        found, missing = standard_tables_found(combined.tables)
+        with self.store.transaction() as conn:
+            if before_remove is not None:
+                before_remove(conn, report_id)
+            self.store.delete_report(conn, report_id)
+            self.store.write_report(conn, combined, rest[0].source_path, found, missing)
+            self.store.write_files(conn, combined.report.report_id, rest)
+            if after_store is not None:
+                after_store(conn, combined, (report_id,))
+        for f in gone:
+            for stale in self.settings.files_dir.glob(f"{f.file_id}.*"):
+                stale.unlink(missing_ok=True)
+        return True

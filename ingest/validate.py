@@ -336,7 +336,7 @@ def _summary_checks(table: Table) -> list[Check]:
         if sub is None:
             continue
         labelled = [(r, *_label(r)) for r in rows[: rows.index(sub)]]
-        items = [(lv, r) for r, text, lv in labelled if text and lv != 9 and not _TOTAL_LABEL.match(text)]
+        items = [(lv, r) for r, text, lv in labelled if text and lv != 9 and not _TOTAL_NAME.search(text)]
         top = min((lv for lv, _ in items if lv), default=0)
         parts = [(_clean(r.label), r) for lv, r in items if lv in (0, top)]
         if parts:

@@ -78,7 +78,7 @@ class ReportContext:
         row = " ".join(p for p in (fact.row_group, fact.row_code, fact.row_label) if p)
         return Citation(
             report_id=self.report_id,
-            file=self.file,
+            file=fact.file or self.file,
             unit_name=self.unit,
             year=self.year,
             page=fact.page,
@@ -94,7 +94,7 @@ class ReportContext:
         """A table as a whole (an empty table's note, a blank column)."""
         return Citation(
             report_id=self.report_id,
-            file=self.file,
+            file=table.file or self.file,
             unit_name=self.unit,
             year=self.year,
             page=table.pages[0] if table.pages else None,

@@ -271,9 +271,19 @@ def describe(citation: Citation) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def source_file(files_dir: Path, report_id: str) -> Path | None:
-    """The kept copy of a report's source file (``files/<report_id>.pdf|.txt|.md``)."""
-    found = sorted(files_dir.glob(f"{report_id}.*")) if files_dir.is_dir() else []
+def source_file(files_dir: Path, report_id: str, store: FactStore | None = None, file: str = "") -> Path | None:
+    """The kept copy of a report's source file (``files/<file_id>.pdf|.txt|.md``).
+
+    A report joined from several files keeps one copy per file; ``file`` (the cited
+    file's name) picks it.
+    """
+    file_id = report_id
+    if store is not None:
+        members = store.files(report_id)
+        chosen = next((f for f in members if f.source_file == file), members[0] if members else None)
+        if chosen is not None:
+            file_id = chosen.file_id
+    found = sorted(p for p in files_dir.glob(f"{file_id}.*") if not p.name.endswith(".part")) if files_dir.is_dir() else []
     return found[0] if found else None
 
 
@@ -302,7 +312,7 @@ def build_evidence(
             evidence.notes.append("表中没有找到被引用的单元格，只显示整张表。")
     elif citation.table:
         evidence.notes.append(f"报告库中没有找到表“{citation.table}”。")
-    source = source_file(files_dir, citation.report_id)
+    source = source_file(files_dir, citation.report_id, store, citation.file)
     if source is None:
         evidence.notes.append("资料库里没有这份报告的原文件，无法显示原文。")
         return evidence
