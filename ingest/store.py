@@ -14,6 +14,16 @@ Schema (``budgetqa.sqlite`` in the home directory)::
     blocks(report_id, seq, section_path, text, page, line_start, line_end, x0, top, x1, bottom)
     checks(report_id, table_seq, name, status, expected TEXT, actual TEXT, unit, detail)
     VIEW facts: cells joined with their report and table, plus value_num REAL.
+    text_facts(report_id, seq, label, measure, value TEXT (exact decimal), unit, text, year,
+               page, line, x0, top, x1, bottom, section_path, sentence, formula, derived)
+    text_checks(report_id, seq, name, status, text_value TEXT, text_unit, text_page, text_line,
+                table_value TEXT, table_raw TEXT, table_unit, table_seq, table_title, row_label,
+                column_path, detail)
+
+``text_facts`` are the figures of the narrative (ingest.text_facts: measure is current /
+last_year / change / growth_rate / share / count / rate / other; derived=1 for last-year
+figures computed from 比上年增加/减少, with the formula). ``text_checks`` compare them with
+the tables and the stated growth rates with their figures (ingest.text_checks).
 
 Pages are 1-based; ``line`` columns are 1-based lines of text conversions. ``value``
 is kept as exact decimal text; ``value_num`` in the view is for sorting only.
@@ -33,6 +43,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ingest.model import Check, Fact, Location, ParsedReport, Report, Table, TextBlock, column_label, facts_of
+from ingest.text_checks import TextCheck
+from ingest.text_facts import TextFact
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +90,20 @@ CREATE TABLE IF NOT EXISTS blocks (
 CREATE TABLE IF NOT EXISTS checks (
     report_id TEXT NOT NULL REFERENCES reports(report_id) ON DELETE CASCADE,
     table_seq INTEGER, name TEXT, status TEXT, expected TEXT, actual TEXT, unit TEXT, detail TEXT
+);
+CREATE TABLE IF NOT EXISTS text_facts (
+    report_id TEXT NOT NULL REFERENCES reports(report_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL, label TEXT, measure TEXT, value TEXT NOT NULL, unit TEXT, text TEXT,
+    year INTEGER, page INTEGER, line INTEGER, x0 REAL, top REAL, x1 REAL, bottom REAL,
+    section_path TEXT, sentence TEXT, formula TEXT, derived INTEGER,
+    PRIMARY KEY (report_id, seq)
+);
+CREATE TABLE IF NOT EXISTS text_checks (
+    report_id TEXT NOT NULL REFERENCES reports(report_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL, name TEXT, status TEXT, text_value TEXT, text_unit TEXT, text_page INTEGER,
+    text_line INTEGER, table_value TEXT, table_raw TEXT, table_unit TEXT, table_seq INTEGER,
+    table_title TEXT, row_label TEXT, column_path TEXT, detail TEXT,
+    PRIMARY KEY (report_id, seq)
 );
 CREATE VIEW IF NOT EXISTS facts AS
     SELECT r.unit_name, r.fiscal_year, r.kind AS report_kind, r.source_file,
@@ -223,6 +249,31 @@ class FactStore:
                 for c in parsed.checks
             ],
         )
+        self._write_text_facts(conn, r.report_id, parsed)
+
+    def _write_text_facts(self, conn: sqlite3.Connection, report_id: str, parsed: ParsedReport) -> None:
+        conn.executemany(
+            "INSERT INTO text_facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    report_id, seq, f.label, f.measure, str(f.value), f.unit, f.text, f.year, f.page, f.line,
+                    *(f.bbox if f.bbox else (None, None, None, None)), SECTION_SEPARATOR.join(f.section_path),
+                    f.sentence, f.formula, int(f.derived),
+                )
+                for seq, f in enumerate(parsed.text_facts)
+            ],
+        )  # fmt: skip
+        conn.executemany(
+            "INSERT INTO text_checks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    report_id, seq, c.name, c.status, str(c.text_value), c.text_unit, c.text_page, c.text_line,
+                    str(c.table_value), None if c.table_raw is None else str(c.table_raw), c.table_unit,
+                    c.table_seq, c.table_title, c.row, c.column, c.detail,
+                )
+                for seq, c in enumerate(parsed.text_checks)
+            ],
+        )  # fmt: skip
 
     def _write_table(self, conn: sqlite3.Connection, report_id: str, table: Table) -> None:
         pages = table.pages or (None, None)
@@ -256,7 +307,7 @@ class FactStore:
 
     def delete_report(self, conn: sqlite3.Connection, report_id: str) -> None:
         """Delete a report and everything of it; call inside :meth:`transaction`."""
-        for table in ("cells", "table_rows", "tables", "blocks", "checks", "reports"):
+        for table in ("cells", "table_rows", "tables", "blocks", "checks", "text_facts", "text_checks", "reports"):
             conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
 
     # ---- reading -------------------------------------------------------------
@@ -370,6 +421,41 @@ class FactStore:
                 text=r[1],
                 location=Location(page=r[2], line_start=r[3], line_end=r[4],
                                   bbox=(r[5], r[6], r[7], r[8]) if r[5] is not None else None),
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def text_facts(self, report_id: str) -> list[TextFact]:
+        """Figures of a report's narrative, in reading order (derived ones after their change)."""
+        rows = self._conn.execute(
+            "SELECT label, measure, value, unit, text, year, page, line, x0, top, x1, bottom, section_path, "
+            "sentence, formula, derived FROM text_facts WHERE report_id = ? ORDER BY seq",
+            (report_id,),
+        ).fetchall()
+        return [
+            TextFact(
+                value=Decimal(r[2]), unit=r[3] or "", text=r[4] or "", label=r[0] or "", measure=r[1] or "",
+                year=r[5], page=r[6], line=r[7], sentence=r[13] or "",
+                section_path=tuple(p for p in (r[12] or "").split(SECTION_SEPARATOR) if p),
+                bbox=(r[8], r[9], r[10], r[11]) if r[8] is not None else None,
+                formula=r[14] or "", derived=bool(r[15]),
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def text_checks(self, report_id: str) -> list[TextCheck]:
+        """Narrative-vs-table checks of a report, in text order."""
+        rows = self._conn.execute(
+            "SELECT name, status, text_value, text_unit, text_page, text_line, table_value, table_raw, table_unit, "
+            "table_seq, table_title, row_label, column_path, detail FROM text_checks WHERE report_id = ? ORDER BY seq",
+            (report_id,),
+        ).fetchall()
+        return [
+            TextCheck(
+                name=r[0], status=r[1], text_value=Decimal(r[2]), text_unit=r[3] or "", text_page=r[4],
+                text_line=r[5], table_value=Decimal(r[6]), table_raw=None if r[7] is None else Decimal(r[7]),
+                table_unit=r[8] or "", table_seq=r[9], table_title=r[10] or "", row=r[11] or "",
+                column=r[12] or "", detail=r[13] or "",
             )
             for r in rows
         ]  # fmt: skip

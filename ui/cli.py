@@ -219,12 +219,20 @@ FACT_FIELDS = ("table", "table_no", "table_kind", "row_code", "row_label", "row_
 @click.option("--table", "table", default=None, help="Only this table: seq, printed number (公开05表), kind or title part.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per fact.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+@click.option("--text", "text", is_flag=True, help="The figures of the narrative text instead (label, measure, sentence).")
 @click.pass_context
-def facts(ctx: click.Context, report_id: str, table: str | None, as_json: bool, as_csv: bool) -> None:
+def facts(ctx: click.Context, report_id: str, table: str | None, as_json: bool, as_csv: bool, text: bool) -> None:
     """Print every figure of a report (one per table cell) with its place.
 
+    With --text: every figure of the narrative (this year's, last year's — derived from
+    比上年增加/减少 with its formula —, changes, growth rates, shares, counts).
+
     Example: budgetqa facts 16b76f591391e91c --table 公开09表 --csv
+    (or: budgetqa facts 16b76f591391e91c --text --json)
     """
+    if text:
+        _text_facts(ctx, report_id, as_json, as_csv)
+        return
     with FactStore(_settings(ctx).db_path) as store:
         record = store.report(report_id)
         if record is None:
@@ -256,6 +264,43 @@ def facts(ctx: click.Context, report_id: str, table: str | None, as_json: bool, 
             )
 
 
+TEXT_FACT_FIELDS = (
+    "label", "measure", "value", "unit", "year", "page", "line", "text", "derived", "formula", "section", "sentence",
+)  # fmt: skip
+
+
+def _text_facts(ctx: click.Context, report_id: str, as_json: bool, as_csv: bool) -> None:
+    """``budgetqa facts ID --text``: the narrative's figures."""
+    with FactStore(_settings(ctx).db_path) as store:
+        record = store.report(report_id)
+        if record is None:
+            raise click.ClickException(f"没有这个报告 / no report {report_id!r}. See: budgetqa reports")
+        found = store.text_facts(record.report.report_id)
+    rows = [
+        {
+            "label": f.label, "measure": f.measure, "value": str(f.value), "unit": f.unit, "year": f.year,
+            "page": f.page, "line": f.line, "text": f.text, "derived": f.derived, "formula": f.formula,
+            "section": " > ".join(f.section_path), "sentence": f.sentence,
+        }
+        for f in found
+    ]  # fmt: skip
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(TEXT_FACT_FIELDS))
+        writer.writeheader()
+        writer.writerows(rows)
+    elif as_json:
+        for row in rows:
+            click.echo(_dump(row))
+    else:
+        for row in rows:
+            where = f"p.{row['page']}" if row["page"] else f"L{row['line']}"
+            how = f" ({row['formula']})" if row["derived"] else ""
+            click.echo(
+                f"{row['label']} | {row['measure']} | {row['value']} {row['unit']} | {row['year'] or ''}{how} "
+                f"[{where}] {row['sentence']}"
+            )
+
+
 @cli.command()
 @click.argument("report_id")
 @click.option("--all", "show_all", is_flag=True, help="Also list checks that passed.")
@@ -276,6 +321,15 @@ def checks(ctx: click.Context, report_id: str, show_all: bool) -> None:
             click.echo(f"{marks.get(c.status, '?')} {c.detail}")
     counts = {s: sum(1 for c in found if c.status == s) for s in marks}
     click.echo(f"{counts['pass']} pass, {counts['rounding']} rounding, {counts['fail']} fail")
+    with FactStore(_settings(ctx).db_path) as store:
+        text_found = store.text_checks(record.report.report_id)
+    if text_found:
+        click.echo("文字与表格 / text vs tables:")
+        for t in text_found:
+            if show_all or t.status != "pass":
+                click.echo(f"{marks.get(t.status, '?')} {t.detail}")
+        text_counts = {s: sum(1 for t in text_found if t.status == s) for s in marks}
+        click.echo(f"{text_counts['pass']} pass, {text_counts['rounding']} rounding, {text_counts['fail']} fail")
 
 
 @cli.command()
