@@ -5,13 +5,14 @@ Schema (``budgetqa.sqlite`` in the home directory)::
     reports(report_id PK, source_file, source_path, title, unit_name, short_names JSON,
             region, fiscal_year, kind, scope, page_count, line_count, source_format,
             tables_found, standard_found JSON, standard_missing JSON,
-            checks_pass, checks_fail, checks_rounding, warnings JSON, ingested_at)
+            checks_pass, checks_fail, checks_rounding, warnings JSON, ingested_at, files JSON)
+    report_files(report_id, file_id, source_file, source_path, seq)   one row per source file
     tables(report_id, seq, kind, printed_number, title, unit, page_start, page_end,
-           line_start, line_end, note, columns JSON, row_count)           PK(report_id, seq)
+           line_start, line_end, note, columns JSON, row_count, file)     PK(report_id, seq)
     table_rows(report_id, table_seq, row_index, grp, code, label, page, line)
     cells(report_id, table_seq, row_index, row_code, row_label, row_group, column_path,
-          value TEXT (exact decimal), unit, text, page, line, x0, top, x1, bottom, uncertain)
-    blocks(report_id, seq, section_path, text, page, line_start, line_end, x0, top, x1, bottom)
+          value TEXT (exact decimal), unit, text, page, line, x0, top, x1, bottom, uncertain, file)
+    blocks(report_id, seq, section_path, text, page, line_start, line_end, x0, top, x1, bottom, file)
     checks(report_id, table_seq, name, status, expected TEXT, actual TEXT, unit, detail)
     VIEW facts: cells joined with their report and table, plus value_num REAL.
     text_facts(report_id, seq, label, measure, value TEXT (exact decimal), unit, text, year,
@@ -42,13 +43,14 @@ from datetime import UTC, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
+from ingest.errors import BudgetQAError
 from ingest.model import Check, Fact, Location, ParsedReport, Report, Table, TextBlock, column_label, facts_of
 from ingest.text_checks import TextCheck
 from ingest.text_facts import TextFact
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -58,13 +60,18 @@ CREATE TABLE IF NOT EXISTS reports (
     page_count INTEGER, line_count INTEGER, source_format TEXT,
     tables_found INTEGER, standard_found TEXT, standard_missing TEXT,
     checks_pass INTEGER, checks_fail INTEGER, checks_rounding INTEGER,
-    warnings TEXT, ingested_at TEXT
+    warnings TEXT, ingested_at TEXT, files TEXT
+);
+CREATE TABLE IF NOT EXISTS report_files (
+    report_id TEXT NOT NULL REFERENCES reports(report_id) ON DELETE CASCADE,
+    file_id TEXT NOT NULL, source_file TEXT NOT NULL, source_path TEXT, seq INTEGER,
+    PRIMARY KEY (report_id, file_id)
 );
 CREATE TABLE IF NOT EXISTS tables (
     report_id TEXT NOT NULL REFERENCES reports(report_id) ON DELETE CASCADE,
     seq INTEGER NOT NULL, kind TEXT, printed_number TEXT, title TEXT, unit TEXT,
     page_start INTEGER, page_end INTEGER, line_start INTEGER, line_end INTEGER,
-    note TEXT, columns TEXT, row_count INTEGER,
+    note TEXT, columns TEXT, row_count INTEGER, file TEXT,
     PRIMARY KEY (report_id, seq)
 );
 CREATE TABLE IF NOT EXISTS table_rows (
@@ -77,14 +84,14 @@ CREATE TABLE IF NOT EXISTS cells (
     report_id TEXT NOT NULL REFERENCES reports(report_id) ON DELETE CASCADE,
     table_seq INTEGER NOT NULL, row_index INTEGER NOT NULL, row_code TEXT, row_label TEXT,
     row_group TEXT, column_path TEXT, value TEXT NOT NULL, unit TEXT, text TEXT,
-    page INTEGER, line INTEGER, x0 REAL, top REAL, x1 REAL, bottom REAL, uncertain INTEGER
+    page INTEGER, line INTEGER, x0 REAL, top REAL, x1 REAL, bottom REAL, uncertain INTEGER, file TEXT
 );
 CREATE INDEX IF NOT EXISTS cells_by_report ON cells(report_id, table_seq);
 CREATE INDEX IF NOT EXISTS cells_by_code ON cells(row_code);
 CREATE TABLE IF NOT EXISTS blocks (
     report_id TEXT NOT NULL REFERENCES reports(report_id) ON DELETE CASCADE,
     seq INTEGER NOT NULL, section_path TEXT, text TEXT, page INTEGER,
-    line_start INTEGER, line_end INTEGER, x0 REAL, top REAL, x1 REAL, bottom REAL,
+    line_start INTEGER, line_end INTEGER, x0 REAL, top REAL, x1 REAL, bottom REAL, file TEXT,
     PRIMARY KEY (report_id, seq)
 );
 CREATE TABLE IF NOT EXISTS checks (
@@ -114,6 +121,10 @@ CREATE VIEW IF NOT EXISTS facts AS
 """
 
 SECTION_SEPARATOR = " > "
+
+
+class StoreVersionError(BudgetQAError):
+    """The home directory's database was written with another schema version."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +157,16 @@ class TableRecord:
     note: str
     columns: tuple[str, ...]
     row_count: int
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One source file of a stored report (a report joined from several files has several)."""
+
+    file_id: str
+    source_file: str
+    source_path: str
 
 
 def _bbox(loc: Location) -> tuple[float | None, float | None, float | None, float | None]:
@@ -165,6 +186,14 @@ class FactStore:
         self._conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
+        version = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        if str(version) != str(SCHEMA_VERSION):
+            self._conn.close()
+            raise StoreVersionError(
+                f"{self.path}: 数据目录是旧版本（{version}，当前 {SCHEMA_VERSION}）；请换一个 --home 或删除它后重新 ingest / "
+                f"this home was written by an older version (schema {version}, now {SCHEMA_VERSION}): "
+                "use another --home, or delete it and ingest the reports again"
+            )
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -219,7 +248,7 @@ class FactStore:
         r = parsed.report
         statuses = [c.status for c in parsed.checks]
         conn.execute(
-            "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 r.report_id, r.source_file, source_path, r.title, r.unit_name,
                 json.dumps(list(r.short_names), ensure_ascii=False), r.region, r.fiscal_year, r.kind,
@@ -228,16 +257,17 @@ class FactStore:
                 statuses.count("pass"), statuses.count("fail"), statuses.count("rounding"),
                 json.dumps(list(parsed.warnings), ensure_ascii=False),
                 datetime.now(UTC).isoformat(timespec="seconds"),
+                json.dumps(list(r.files), ensure_ascii=False),
             ),
         )  # fmt: skip
         for table in parsed.tables:
             self._write_table(conn, r.report_id, table)
         conn.executemany(
-            "INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO blocks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     r.report_id, seq, SECTION_SEPARATOR.join(b.section_path), b.text, b.location.page,
-                    b.location.line_start, b.location.line_end, *_bbox(b.location),
+                    b.location.line_start, b.location.line_end, *_bbox(b.location), b.location.file,
                 )
                 for seq, b in enumerate(parsed.blocks)
             ],
@@ -279,11 +309,12 @@ class FactStore:
         pages = table.pages or (None, None)
         lines = table.lines or (None, None)
         conn.execute(
-            "INSERT INTO tables VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO tables VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 report_id, table.seq, table.kind, table.printed_number, table.title, table.unit,
                 pages[0], pages[1], lines[0], lines[1], table.note,
                 json.dumps([column_label(c) for c in table.columns], ensure_ascii=False), len(table.rows),
+                table.file,
             ),
         )  # fmt: skip
         conn.executemany(
@@ -294,20 +325,44 @@ class FactStore:
             ],
         )
         conn.executemany(
-            "INSERT INTO cells VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO cells VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     f.report_id, f.table_seq, f.row_index, f.row_code, f.row_label, f.row_group, f.column,
                     str(f.value), f.unit, f.text, f.page, f.line,
-                    *(f.bbox if f.bbox else (None, None, None, None)), int(f.uncertain),
+                    *(f.bbox if f.bbox else (None, None, None, None)), int(f.uncertain), f.file,
                 )
                 for f in facts_of(report_id, table)
             ],
         )  # fmt: skip
 
+    def write_files(self, conn: sqlite3.Connection, report_id: str, files: list[FileRecord]) -> None:
+        """Record the source files of a report; call inside :meth:`transaction`."""
+        conn.executemany(
+            "INSERT INTO report_files VALUES (?,?,?,?,?)",
+            [(report_id, f.file_id, f.source_file, f.source_path, i) for i, f in enumerate(files)],
+        )
+
+    def files(self, report_id: str) -> list[FileRecord]:
+        """The source files of a report, in report order."""
+        rows = self._conn.execute(
+            "SELECT file_id, source_file, source_path FROM report_files WHERE report_id = ? ORDER BY seq",
+            (report_id,),
+        ).fetchall()
+        return [FileRecord(r[0], r[1], r[2] or "") for r in rows]
+
+    def report_of_file(self, file_id: str) -> str | None:
+        """The report a file (by id or unique id prefix) belongs to."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT report_id FROM report_files WHERE file_id LIKE ?", (file_id + "%",)
+        ).fetchall()
+        return rows[0][0] if len(rows) == 1 else None
+
     def delete_report(self, conn: sqlite3.Connection, report_id: str) -> None:
         """Delete a report and everything of it; call inside :meth:`transaction`."""
-        for table in ("cells", "table_rows", "tables", "blocks", "checks", "text_facts", "text_checks", "reports"):
+        for table in (
+            "cells", "table_rows", "tables", "blocks", "checks", "text_facts", "text_checks", "report_files", "reports",
+        ):
             conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
 
     # ---- reading -------------------------------------------------------------
@@ -349,6 +404,7 @@ class FactStore:
             page_count=d["page_count"] if isinstance(d["page_count"], int) else None,
             line_count=d["line_count"] if isinstance(d["line_count"], int) else None,
             source_format=str(d["source_format"] or ""),
+            files=tuple(json.loads(str(d.get("files") or "[]"))),
         )
         return ReportRecord(
             report=report,
@@ -367,7 +423,7 @@ class FactStore:
     def tables(self, report_id: str) -> list[TableRecord]:
         rows = self._conn.execute(
             "SELECT report_id, seq, kind, printed_number, title, unit, page_start, page_end, line_start, "
-            "line_end, note, columns, row_count FROM tables WHERE report_id = ? ORDER BY seq",
+            "line_end, note, columns, row_count, file FROM tables WHERE report_id = ? ORDER BY seq",
             (report_id,),
         ).fetchall()
         return [
@@ -375,7 +431,7 @@ class FactStore:
                 report_id=r[0], seq=r[1], kind=r[2], printed_number=r[3] or "", title=r[4] or "", unit=r[5] or "",
                 pages=(r[6], r[7]) if r[6] is not None else None,
                 lines=(r[8], r[9]) if r[8] is not None else None,
-                note=r[10] or "", columns=tuple(json.loads(r[11] or "[]")), row_count=r[12],
+                note=r[10] or "", columns=tuple(json.loads(r[11] or "[]")), row_count=r[12], file=r[13] or "",
             )
             for r in rows
         ]  # fmt: skip
@@ -394,10 +450,11 @@ class FactStore:
         rows = self._conn.execute(sql, params).fetchall()
         return [
             Fact(
-                report_id=r[0], table_seq=r[1], table_kind=r[17], table_no=r[18] or "", table_title=r[19] or "",
+                report_id=r[0], table_seq=r[1], table_kind=r[18], table_no=r[19] or "", table_title=r[20] or "",
                 row_index=r[2], row_code=r[3] or "", row_label=r[4] or "", row_group=r[5] or "",
                 column=r[6] or "", value=Decimal(r[7]), unit=r[8] or "", text=r[9] or "", page=r[10], line=r[11],
                 bbox=(r[12], r[13], r[14], r[15]) if r[12] is not None else None, uncertain=bool(r[16]),
+                file=r[17] or "",
             )
             for r in rows
         ]  # fmt: skip
@@ -411,7 +468,7 @@ class FactStore:
 
     def blocks(self, report_id: str) -> list[TextBlock]:
         rows = self._conn.execute(
-            "SELECT section_path, text, page, line_start, line_end, x0, top, x1, bottom FROM blocks "
+            "SELECT section_path, text, page, line_start, line_end, x0, top, x1, bottom, file FROM blocks "
             "WHERE report_id = ? ORDER BY seq",
             (report_id,),
         ).fetchall()
@@ -420,7 +477,7 @@ class FactStore:
                 section_path=tuple(p for p in (r[0] or "").split(SECTION_SEPARATOR) if p),
                 text=r[1],
                 location=Location(page=r[2], line_start=r[3], line_end=r[4],
-                                  bbox=(r[5], r[6], r[7], r[8]) if r[5] is not None else None),
+                                  bbox=(r[5], r[6], r[7], r[8]) if r[5] is not None else None, file=r[9] or ""),
             )
             for r in rows
         ]  # fmt: skip

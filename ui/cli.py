@@ -92,8 +92,12 @@ def _outcome_line(o: IngestOutcome) -> str:
     std = f"{len(o.standard_found)}/9 standard"
     checks = f"checks {o.checks_pass} pass, {o.checks_rounding} rounding, {o.checks_fail} fail"
     extra = " (unchanged: already ingested)" if o.status == "unchanged" else ""
-    extra += f" (replaces {', '.join(o.replaced)})" if o.replaced else ""
-    return f"{head} · {o.tables} tables ({std}) · {o.facts} facts · {checks}{extra}"
+    if o.joined:
+        extra += f" · joined with {', '.join(o.joined)}: one report / 与已导入的文件合并为一份报告"
+    elif o.replaced:
+        extra += f" (replaces {', '.join(o.replaced)})"
+    text = f" · {o.text_facts} text facts" if o.text_facts else ""
+    return f"{head} · {o.tables} tables ({std}) · {o.facts} facts{text} · {checks}{extra}"
 
 
 def run_ingest(settings: Settings, paths: list[Path], progress: bool = True) -> list[IngestOutcome]:
@@ -174,10 +178,16 @@ def reports(ctx: click.Context, as_json: bool) -> None:
     """
     with FactStore(_settings(ctx).db_path) as store:
         records = store.reports()
+        members = {rec.report.report_id: store.files(rec.report.report_id) for rec in records}
+        text_counts = dict(
+            store.connection.execute("SELECT report_id, COUNT(*) FROM text_facts GROUP BY report_id").fetchall()
+        )
     rows = [
         {
             "report_id": rec.report.report_id,
             "file": rec.report.source_file,
+            "files": [{"file_id": f.file_id, "file": f.source_file} for f in members[rec.report.report_id]],
+            "text_facts": text_counts.get(rec.report.report_id, 0),
             "unit": rec.report.unit_name,
             "short_names": list(rec.report.short_names),
             "year": rec.report.fiscal_year,
@@ -206,12 +216,15 @@ def reports(ctx: click.Context, as_json: bool) -> None:
         click.echo(
             f"{r['report_id']}  {r['unit']}  {r['year']}  {r['kind']}{r['scope'] and '(' + r['scope'] + ')'}  "
             f"{r['file']}  {size}  tables {r['tables']} ({r['standard_tables']}/9 standard)  facts {r['facts']}  "
-            f"checks {r['checks_pass']}✓ {r['checks_rounding']}≈ {r['checks_fail']}✗"
+            f"text facts {r['text_facts']}  checks {r['checks_pass']}✓ {r['checks_rounding']}≈ {r['checks_fail']}✗"
         )
+        if len(r["files"]) > 1:
+            for f in r["files"]:
+                click.echo(f"    {f['file_id']}  {f['file']}")
 
 
 FACT_FIELDS = ("table", "table_no", "table_kind", "row_code", "row_label", "row_group", "column", "value", "unit",
-               "page", "line", "text", "uncertain")  # fmt: skip
+               "page", "line", "text", "uncertain", "file")  # fmt: skip
 
 
 @cli.command()
@@ -242,7 +255,7 @@ def facts(ctx: click.Context, report_id: str, table: str | None, as_json: bool, 
         {
             "table": f.table_title, "table_no": f.table_no, "table_kind": f.table_kind, "row_code": f.row_code,
             "row_label": f.row_label, "row_group": f.row_group, "column": f.column, "value": str(f.value),
-            "unit": f.unit, "page": f.page, "line": f.line, "text": f.text, "uncertain": f.uncertain,
+            "unit": f.unit, "page": f.page, "line": f.line, "text": f.text, "uncertain": f.uncertain, "file": f.file,
         }
         for f in found
     ]  # fmt: skip
