@@ -62,7 +62,7 @@ def _by_kind(extracted: Extracted) -> dict[str, RawTable]:
     found: dict[str, RawTable] = {}
     for table in extracted.tables:
         key = classify_title(table.title)
-        if key != "other":
+        if key in STANDARD_KEYS:  # extra kinds (绩效自评表 …) may repeat
             assert key not in found, f"two tables classified {key}: {found[key].title!r} and {table.title!r}"
             found[key] = table
     return found
