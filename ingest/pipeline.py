@@ -80,7 +80,7 @@ def analyse(parsed: ParsedReport) -> ParsedReport:
 
 
 def parse_file(path: Path, name: str | None = None) -> ParsedReport:
-    """Read and understand one report file (no side effects).
+    """Read and understand one report file (no side effects): tables, text, checks, text facts.
 
     Args:
         path: the file.
@@ -89,7 +89,11 @@ def parse_file(path: Path, name: str | None = None) -> ParsedReport:
     Raises:
         IngestError: the file is empty, unsupported, corrupt, encrypted or scanned.
     """
-    path = Path(path)
+    return analyse(_read_report(Path(path), name))
+
+
+def _read_report(path: Path, name: str | None = None) -> ParsedReport:
+    """Tables, text blocks and metadata of one file, before :func:`analyse`."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -124,10 +128,7 @@ def parse_file(path: Path, name: str | None = None) -> ParsedReport:
         warnings.append("未识别出编制单位名称 / issuing unit not found")
     if meta.fiscal_year is None:
         warnings.append("未识别出年度 / fiscal year not found")
-    parsed = ParsedReport(
-        report=report, blocks=extracted.blocks, tables=tuple(tables), warnings=tuple(warnings)
-    )
-    return analyse(parsed)
+    return ParsedReport(report=report, blocks=extracted.blocks, tables=tuple(tables), warnings=tuple(warnings))
 
 
 def standard_tables_found(tables: Iterable[Table]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -224,14 +225,10 @@ class Ingestor:
         if self.store.has_report(file_id):
             return self._outcome_unchanged(path, file_id)
         owner = self.store.report_of_file(file_id)
-        if (
-            owner is not None
-            and self.store.files(owner)
-            and any(f.file_id == file_id for f in self.store.files(owner))
-        ):
+        if owner is not None:  # one file of a report joined from several
             return self._outcome_unchanged(path, owner)
         try:
-            parsed = parse_file(path)
+            parsed = _read_report(path)
         except IngestError as exc:
             return IngestOutcome(str(path), STATUS_FAILED, error=str(exc))
         return self._store(path, parsed, after_store)
@@ -253,27 +250,34 @@ class Ingestor:
                 others.extend(f for f in files if f not in stale and f.file_id != report.report_id)
         return sorted(replaced), others
 
+    def _read_members(self, files: list[FileRecord]) -> tuple[list[FileRecord], list[ParsedReport]]:
+        """The stored files whose kept copy is still there, each read again (not yet analysed)."""
+        kept: list[FileRecord] = []
+        parts: list[ParsedReport] = []
+        for member in files:
+            copy = self._copy_of(member.file_id)
+            if copy is None:
+                log.warning("stored copy of %s (%s) is missing: left out of its report", member.source_file, member.file_id)
+                continue
+            kept.append(member)
+            parts.append(_read_report(copy, name=member.source_file))
+        return kept, parts
+
+    @staticmethod
+    def _combined(parts: list[ParsedReport]) -> ParsedReport:
+        """One analysed report (checks, text facts) from the files' parts, read but not yet analysed."""
+        return analyse(combine(parts))
+
     def _store(self, path: Path, parsed: ParsedReport, after_store: AfterStore | None) -> IngestOutcome:
+        """Store ``parsed`` (read, not yet analysed) with the other files of its report, if any."""
         source_path = str(path.resolve())
         file_id = parsed.report.report_id
         replaced, others = self._members(parsed, source_path)
-        parts = [parsed]
-        for member in others:
-            copy = self._copy_of(member.file_id)
-            if copy is None:
-                log.warning(
-                    "stored copy of %s (%s) is missing: left out of its report",
-                    member.source_file,
-                    member.file_id,
-                )
-                continue
-            parts.append(parse_file(copy, name=member.source_file))
-        combined = analyse(combine(parts)) if len(parts) > 1 else parsed
-        files = [FileRecord(file_id, parsed.report.source_file, source_path)] + [
-            m for m in others if self._copy_of(m.file_id) is not None
-        ]
+        others, parts = self._read_members(others)
+        combined = self._combined([parsed, *parts])
         order = {name: i for i, name in enumerate(combined.report.files)}
-        files.sort(key=lambda f: order.get(f.source_file, 0))
+        files = sorted([FileRecord(file_id, parsed.report.source_file, source_path), *others],
+                       key=lambda f: order.get(f.source_file, 0))  # fmt: skip
         report = combined.report
         found, missing = standard_tables_found(combined.tables)
         self.settings.files_dir.mkdir(parents=True, exist_ok=True)
@@ -300,12 +304,9 @@ class Ingestor:
         statuses = [c.status for c in combined.checks]
         facts = sum(1 for t in combined.tables for r in t.rows for c in r.cells if c.value is not None)
         joined = tuple(f.source_file for f in files if f.file_id != file_id)
-        merged_away = [r for r in replaced if r in kept]
         return IngestOutcome(
             path=str(path),
-            status=STATUS_JOINED
-            if joined
-            else (STATUS_REPLACED if set(replaced) - set(merged_away) else STATUS_ADDED),
+            status=STATUS_JOINED if joined else (STATUS_REPLACED if replaced else STATUS_ADDED),
             report=report,
             tables=len(combined.tables),
             standard_found=found,
@@ -353,12 +354,8 @@ class Ingestor:
         files = self.store.files(record.report.report_id) or [
             FileRecord(record.report.report_id, record.report.source_file, record.source_path)
         ]
-        parts = [
-            parse_file(c, name=f.source_file) for f in files if (c := self._copy_of(f.file_id)) is not None
-        ]
-        if len(parts) != len(files):
-            return None
-        return analyse(combine(parts)) if len(parts) > 1 else parts[0]
+        kept, parts = self._read_members(files)
+        return self._combined(parts) if len(kept) == len(files) else None
 
     def _remove_file(
         self,
@@ -369,13 +366,10 @@ class Ingestor:
     ) -> bool:
         files = self.store.files(report_id)
         gone = [f for f in files if f.file_id.startswith(file_prefix)]
-        rest = [f for f in files if f not in gone]
-        parts = [
-            parse_file(c, name=f.source_file) for f in rest if (c := self._copy_of(f.file_id)) is not None
-        ]
+        rest, parts = self._read_members([f for f in files if f not in gone])
         if not parts:
             return self.remove(report_id, before_remove)
-        combined = analyse(combine(parts)) if len(parts) > 1 else parts[0]
+        combined = self._combined(parts)
         found, missing = standard_tables_found(combined.tables)
         with self.store.transaction() as conn:
             if before_remove is not None:

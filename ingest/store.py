@@ -5,7 +5,7 @@ Schema (``budgetqa.sqlite`` in the home directory)::
     reports(report_id PK, source_file, source_path, title, unit_name, short_names JSON,
             region, fiscal_year, kind, scope, page_count, line_count, source_format,
             tables_found, standard_found JSON, standard_missing JSON,
-            checks_pass, checks_fail, checks_rounding, warnings JSON, ingested_at, files JSON)
+            checks_pass, checks_fail, checks_rounding, warnings JSON, ingested_at)
     report_files(report_id, file_id, source_file, source_path, seq)   one row per source file
     tables(report_id, seq, kind, printed_number, title, unit, page_start, page_end,
            line_start, line_end, note, columns JSON, row_count, file)     PK(report_id, seq)
@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS reports (
     page_count INTEGER, line_count INTEGER, source_format TEXT,
     tables_found INTEGER, standard_found TEXT, standard_missing TEXT,
     checks_pass INTEGER, checks_fail INTEGER, checks_rounding INTEGER,
-    warnings TEXT, ingested_at TEXT, files TEXT
+    warnings TEXT, ingested_at TEXT
 );
 CREATE TABLE IF NOT EXISTS report_files (
     report_id TEXT NOT NULL REFERENCES reports(report_id) ON DELETE CASCADE,
@@ -121,6 +121,19 @@ CREATE VIEW IF NOT EXISTS facts AS
 """
 
 SECTION_SEPARATOR = " > "
+
+_REPORT_SELECT = (
+    "SELECT r.*, (SELECT COUNT(*) FROM cells c WHERE c.report_id = r.report_id) AS facts, "
+    "(SELECT json_group_array(source_file) FROM (SELECT source_file FROM report_files f "
+    "WHERE f.report_id = r.report_id ORDER BY f.seq)) AS files"
+)
+"""A report row with its fact count and its files' names (from ``report_files``)."""
+
+
+def _joined_files(names: object) -> tuple[str, ...]:
+    """``Report.files``: the file names of a report joined from several files, else ``()``."""
+    files = tuple(json.loads(str(names or "[]")))
+    return files if len(files) > 1 else ()
 
 
 class StoreVersionError(BudgetQAError):
@@ -248,7 +261,7 @@ class FactStore:
         r = parsed.report
         statuses = [c.status for c in parsed.checks]
         conn.execute(
-            "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 r.report_id, r.source_file, source_path, r.title, r.unit_name,
                 json.dumps(list(r.short_names), ensure_ascii=False), r.region, r.fiscal_year, r.kind,
@@ -257,7 +270,6 @@ class FactStore:
                 statuses.count("pass"), statuses.count("fail"), statuses.count("rounding"),
                 json.dumps(list(parsed.warnings), ensure_ascii=False),
                 datetime.now(UTC).isoformat(timespec="seconds"),
-                json.dumps(list(r.files), ensure_ascii=False),
             ),
         )  # fmt: skip
         for table in parsed.tables:
@@ -372,7 +384,7 @@ class FactStore:
 
     def reports(self) -> list[ReportRecord]:
         rows = self._conn.execute(
-            "SELECT r.*, (SELECT COUNT(*) FROM cells c WHERE c.report_id = r.report_id) AS facts "
+            f"{_REPORT_SELECT} "
             "FROM reports r ORDER BY r.unit_name, r.fiscal_year, r.source_file"
         )
         names = [d[0] for d in rows.description]
@@ -381,7 +393,7 @@ class FactStore:
     def report(self, report_id: str) -> ReportRecord | None:
         """A report by id or by a unique id prefix."""
         rows = self._conn.execute(
-            "SELECT r.*, (SELECT COUNT(*) FROM cells c WHERE c.report_id = r.report_id) AS facts "
+            f"{_REPORT_SELECT} "
             "FROM reports r WHERE r.report_id LIKE ?",
             (report_id + "%",),
         )
@@ -404,7 +416,7 @@ class FactStore:
             page_count=d["page_count"] if isinstance(d["page_count"], int) else None,
             line_count=d["line_count"] if isinstance(d["line_count"], int) else None,
             source_format=str(d["source_format"] or ""),
-            files=tuple(json.loads(str(d.get("files") or "[]"))),
+            files=_joined_files(d.get("files")),
         )
         return ReportRecord(
             report=report,
