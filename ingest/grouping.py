@@ -5,41 +5,23 @@ tables; a tables-only file names its unit only in the captions over its tables
 (``部门：中共江苏省委办公厅``) while the narrative says ``江苏省委办公厅``. Files form one
 report when they are of the same unit, year, kind (预算/决算/绩效自评) and scope
 (部门/单位). Unit names are compared in a canonical form that drops what people drop
-(中国共产党/中共, 人民政府→政府, 委员会→委, a trailing 本级), so the spellings above
-agree. The combined report's id is a hash of its files' ids, so the order of upload
-does not matter; every table, row, cell and text block keeps the file it came from in
+(中国共产党/中共, 人民政府→政府, 委员会→委, a trailing 本级; see
+:func:`ingest.metadata.canonical_unit`), so the spellings above agree. The combined
+report's id is a hash of its files' ids, so the order of upload does not matter; every table, row, cell and text block keeps the file it came from in
 its :class:`~ingest.model.Location`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ingest.metadata import canonical_unit  # re-exported: grouping compares units by it
 from ingest.model import Location, ParsedReport, Report, Table, TextBlock
 
 FILES_SEPARATOR = " + "
 """How a combined report's ``source_file`` lists its files."""
-
-# Long forms → what people write; from ../shared/guide/domain.md ("People shorten names")
-# and the Jiangsu files (中国共产党江苏省委员会办公厅 = 中共江苏省委办公厅 = 江苏省委办公厅).
-_CANONICAL = (
-    (r"^(?:中国共产党|中共)", ""),
-    (r"人民政府", "政府"),
-    (r"委员会", "委"),
-    (r"[（(]?本级[）)]?$", ""),
-    (r"\s+", ""),
-)
-
-
-def canonical_unit(name: str) -> str:
-    """``中国共产党江苏省委员会办公厅`` → ``江苏省委办公厅``; ``""`` stays ``""``."""
-    for pattern, repl in _CANONICAL:
-        name = re.sub(pattern, repl, name)
-    return name
-
 
 def group_key(report: Report) -> tuple[str, int, str, str] | None:
     """(canonical unit, year, kind, scope), or ``None`` when any of them is unknown."""
