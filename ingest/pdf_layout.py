@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ingest.model import BBox, Location, TextBlock
+from ingest.tables import CJK_SPACE
 
 logger = logging.getLogger(__name__)
 
@@ -96,11 +97,8 @@ def glyph_text(glyphs: Sequence[Glyph]) -> str:
                 out.append(" ")
         out.append(g.text)
         prev = g
-    return _CJK_GAP.sub("", _SPACES.sub(" ", "".join(out))).strip()
+    return CJK_SPACE.sub("", _SPACES.sub(" ", "".join(out))).strip()  # justified Word text
 
-
-_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])")
-"""Chinese is written without spaces: a gap between two CJK characters (justified Word text) is not one."""
 
 
 def group_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:

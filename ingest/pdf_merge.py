@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from ingest.rawtable import RawCell, RawRow
 
-_MIN_OVERLAP = 0.5
-"""A cell belongs to a column when its x-range and the column cell's overlap by at least this IoU."""
+_MIN_SHARE = 0.5
+"""A cell belongs to a column when at least this share of its width lies in the column cell's x-range."""
 
 
 def cell_spans(rows: list[RawRow]) -> list[tuple[int, float, float]]:
@@ -27,15 +27,11 @@ def cell_spans(rows: list[RawRow]) -> list[tuple[int, float, float]]:
     return list(seen.values())
 
 
-def _iou(a: tuple[float, float], b: tuple[float, float]) -> float:
-    inter = max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
-    union = max(a[1], b[1]) - min(a[0], b[0])
-    return inter / union if union > 0 else 0.0
-
-
-def _inside_share(cell: tuple[float, float], column: tuple[float, float]) -> float:
+def _fit(cell: tuple[float, float], column: tuple[float, float]) -> tuple[float, float]:
+    """(share of the cell's width inside the column, rounded; intersection over union)."""
     inter = max(0.0, min(cell[1], column[1]) - max(cell[0], column[0]))
-    return round(inter / max(cell[1] - cell[0], 1e-6), 2)
+    union = max(cell[1], column[1]) - min(cell[0], column[0])
+    return round(inter / max(cell[1] - cell[0], 1e-6), 2), (inter / union if union > 0 else 0.0)
 
 
 def align_rows(previous: list[RawRow], rows: list[RawRow]) -> list[RawRow] | None:
@@ -62,11 +58,8 @@ def align_rows(previous: list[RawRow], rows: list[RawRow]) -> list[RawRow] | Non
                 return None
             x0, _, x1, _ = cell.location.bbox
             # the share of the cell inside the column's cell first, then how well they coincide
-            share, score, column = max(
-                (_inside_share((x0, x1), (a, b)), _iou((x0, x1), (a, b)), i) for i, a, b in spans
-            )
-            score = share if score > 0 else 0.0
-            if score < _MIN_OVERLAP:
+            (share, _), column = max((_fit((x0, x1), (a, b)), i) for i, a, b in spans)
+            if share < _MIN_SHARE:
                 if not cell.text:
                     continue
                 return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
@@ -34,7 +35,6 @@ from ingest.errors import (
 )
 from ingest.model import BBox, Location
 from ingest.numbers import declared_unit
-from ingest.pdf_merge import align_rows
 from ingest.pdf_layout import (
     Glyph,
     Line,
@@ -50,6 +50,7 @@ from ingest.pdf_layout import (
     starts_item,
     strip_leaders,
 )
+from ingest.pdf_merge import align_rows
 from ingest.rawtable import Extracted, RawCell, RawRow, RawTable
 
 logger = logging.getLogger(__name__)
@@ -317,7 +318,7 @@ def _pick_title(lines: list[Line]) -> str:
         t = _clean_title(line.text)
         if t and classify_title(t) != KIND_OTHER:
             return t
-    for upper, lower in reversed(list(zip(lines, lines[1:]))):  # a title wrapped onto two lines
+    for upper, lower in reversed(list(pairwise(lines))):  # a title wrapped onto two lines
         t = _clean_title(upper.text + lower.text)
         if t and classify_title(t) != KIND_OTHER:
             return t
@@ -359,7 +360,7 @@ def _read_page(page: _PageData, running: set[tuple[str, str]]) -> tuple[list[_Pa
         above = [
             i for i, ln in enumerate(lines) if i not in used and upper - 2 <= ln.top and ln.bottom <= top + 2
         ]
-        orphans = _orphan_rows(page, grid, rows, lines, above) if k == 0 else []
+        orphans = _orphan_rows(grid, lines, above) if k == 0 else []
         if orphans:
             aligned = align_rows(rows, [_words_row(page, lines[i]) for i in orphans])
             if aligned is not None:
@@ -412,7 +413,7 @@ def _read_page(page: _PageData, running: set[tuple[str, str]]) -> tuple[list[_Pa
 _NUMBER_IN_LINE = re.compile(r"\d[\d,]*\.\d{2}(?!\d)")
 
 
-def _orphan_rows(page: _PageData, grid: _Grid, rows: list[RawRow], lines: list[Line], above: list[int]) -> list[int]:
+def _orphan_rows(grid: _Grid, lines: list[Line], above: list[int]) -> list[int]:
     """Lines just above a grid at the top of a page that are a table row whose rules were not drawn.
 
     (A continued table whose first row on the new page has no top border: ``会议费 110.05``.)
@@ -505,6 +506,17 @@ def _join_note(lines: list[Line]) -> list[str]:
     return ["".join(parts) for parts in notes]
 
 
+def _continuation_rows(previous: list[RawRow], rows: list[RawRow]) -> list[RawRow] | None:
+    """The rows a continuation page adds: a grid of the same width less the header rows it
+    repeats, else the rows laid onto the previous columns by position (``None`` if they don't fit)."""
+    if (len(previous[0]) if previous else 0) == (len(rows[0]) if rows else 0):
+        skip = 0
+        while skip < min(len(rows), len(previous)) and _row_texts(rows[skip]) == _row_texts(previous[skip]):
+            skip += 1
+        return rows[skip:]
+    return align_rows(previous, rows)
+
+
 def _merge_continuations(tables: list[_PageTable], name: str) -> list[RawTable]:
     """Merge tables continued on the next page and build the :class:`RawTable` list."""
     merged: list[_PageTable] = []
@@ -520,34 +532,15 @@ def _merge_continuations(tables: list[_PageTable], name: str) -> list[RawTable]:
             and not prev.note
         )
         if prev is not None and continues:
-            width_prev, width = len(prev.rows[0]) if prev.rows else 0, len(table.rows[0]) if table.rows else 0
-            if width_prev == width:
-                skip = 0
-                while skip < min(len(table.rows), len(prev.rows)) and _row_texts(
-                    table.rows[skip]
-                ) == _row_texts(prev.rows[skip]):
-                    skip += 1
-                prev.rows.extend(table.rows[skip:])
+            rows = _continuation_rows(prev.rows, table.rows)
+            if rows is not None:
+                prev.rows.extend(rows)
                 prev.last_page = table.page
                 prev.note = table.note
                 prev.text_below = table.text_below
                 logger.debug("%s: table %r continues on page %d", name, prev.title, table.page)
                 continue
-            aligned = align_rows(prev.rows, table.rows)
-            if aligned is not None:
-                prev.rows.extend(aligned)
-                prev.last_page = table.page
-                prev.note = table.note
-                prev.text_below = table.text_below
-                logger.debug("%s: table %r continues on page %d (columns aligned)", name, prev.title, table.page)
-                continue
-            logger.info(
-                "%s: untitled table on page %d has %d columns, previous %d: kept apart",
-                name,
-                table.page,
-                width,
-                width_prev,
-            )
+            logger.info("%s: table on page %d does not fit the columns of the page before: kept apart", name, table.page)
         merged.append(table)
     return [
         RawTable(

@@ -26,7 +26,8 @@ from ingest.numbers import is_blank_or_dash, join_code_parts, normalize_code, pa
 from ingest.rawtable import RawCell, RawTable
 
 _CJK = r"[\u3000-\u9fff\uff00-\uffef“”]"
-_CJK_SPACE = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+CJK_SPACE = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+"""Spaces between two CJK characters: Chinese is written without them (a gap in print is not one)."""
 _LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\.00)?\s*(\S.*)$")
 _CHINESE_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))")
 _TOTAL_LABEL = re.compile(r"^(?:合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计|人员经费合计|公用经费合计)$")
@@ -44,7 +45,7 @@ def normalize_text(text: str) -> str:
     """Fold whitespace: spaces between CJK characters vanish (``收 入`` → ``收入``)."""
     t = text.replace("\u3000", " ").replace("\n", "").strip()
     t = re.sub(r"\s+", " ", t).replace("(", "（").replace(")", "）")
-    return _CJK_SPACE.sub("", t)
+    return CJK_SPACE.sub("", t)
 
 
 def _text(cell: RawCell | None) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.tables import CJK_SPACE
+
 # ---- cue words ---------------------------------------------------------------------
 # Source: /work/shared/guide/domain.md ("Structure of a 预算 report": the text compares
 # with last year's budget "比上年增加/减少 X 万元，增长/下降 Y%"; "Structure of a 决算
@@ -103,7 +105,7 @@ LAST_YEAR_BASE_RE = re.compile(
 )
 BUDGET_BASE_RE = re.compile(r"(?:比|较|与|同|完成)\s*(?:年初|全年|调整)?预算(?:数)?(?:相比)?")
 _AGAINST_BUDGET = re.compile(r"(?:比|较|与|同)\s*(?:年初|全年|调整)?预算(?:数)?(?:相比)?")
-CJK_SPACE_RE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef“”])\s+(?=[\u3000-\u9fff\uff00-\uffef“”])")
+CJK_SPACE_RE = CJK_SPACE  # one rule for the reader and the text facts (ingest.tables)
 
 
 def clean_label(words: str) -> str:
