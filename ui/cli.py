@@ -11,6 +11,7 @@ import csv
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
@@ -223,6 +224,26 @@ def reports(ctx: click.Context, as_json: bool) -> None:
                 click.echo(f"    {f['file_id']}  {f['file']}")
 
 
+def _stored_id(store: FactStore, report_id: str) -> str:
+    """The full id of a stored report given its id or a unique prefix; a clear error otherwise."""
+    record = store.report(report_id)
+    if record is None:
+        raise click.ClickException(f"没有这个报告 / no report {report_id!r}. See: budgetqa reports")
+    return record.report.report_id
+
+
+def _emit(rows: list[dict[str, Any]], fields: Sequence[str], as_json: bool, as_csv: bool) -> bool:
+    """Print ``rows`` as CSV (with a header) or JSON lines; False when neither was asked for."""
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(fields))
+        writer.writeheader()
+        writer.writerows(rows)
+    elif as_json:
+        for row in rows:
+            click.echo(_dump(row))
+    return as_csv or as_json
+
+
 FACT_FIELDS = ("table", "table_no", "table_kind", "row_code", "row_label", "row_group", "column", "value", "unit",
                "page", "line", "text", "uncertain", "file")  # fmt: skip
 
@@ -247,10 +268,7 @@ def facts(ctx: click.Context, report_id: str, table: str | None, as_json: bool, 
         _text_facts(ctx, report_id, as_json, as_csv)
         return
     with FactStore(_settings(ctx).db_path) as store:
-        record = store.report(report_id)
-        if record is None:
-            raise click.ClickException(f"没有这个报告 / no report {report_id!r}. See: budgetqa reports")
-        found = store.facts(record.report.report_id, table)
+        found = store.facts(_stored_id(store, report_id), table)
     rows = [
         {
             "table": f.table_title, "table_no": f.table_no, "table_kind": f.table_kind, "row_code": f.row_code,
@@ -259,14 +277,7 @@ def facts(ctx: click.Context, report_id: str, table: str | None, as_json: bool, 
         }
         for f in found
     ]  # fmt: skip
-    if as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(FACT_FIELDS))
-        writer.writeheader()
-        writer.writerows(rows)
-    elif as_json:
-        for row in rows:
-            click.echo(_dump(row))
-    else:
+    if not _emit(rows, FACT_FIELDS, as_json, as_csv):
         for row in rows:
             where = f"p.{row['page']}" if row["page"] else f"L{row['line']}"
             code = f"{row['row_code']} " if row["row_code"] else ""
@@ -285,10 +296,7 @@ TEXT_FACT_FIELDS = (
 def _text_facts(ctx: click.Context, report_id: str, as_json: bool, as_csv: bool) -> None:
     """``budgetqa facts ID --text``: the narrative's figures."""
     with FactStore(_settings(ctx).db_path) as store:
-        record = store.report(report_id)
-        if record is None:
-            raise click.ClickException(f"没有这个报告 / no report {report_id!r}. See: budgetqa reports")
-        found = store.text_facts(record.report.report_id)
+        found = store.text_facts(_stored_id(store, report_id))
     rows = [
         {
             "label": f.label, "measure": f.measure, "value": str(f.value), "unit": f.unit, "year": f.year,
@@ -297,14 +305,7 @@ def _text_facts(ctx: click.Context, report_id: str, as_json: bool, as_csv: bool)
         }
         for f in found
     ]  # fmt: skip
-    if as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(TEXT_FACT_FIELDS))
-        writer.writeheader()
-        writer.writerows(rows)
-    elif as_json:
-        for row in rows:
-            click.echo(_dump(row))
-    else:
+    if not _emit(rows, TEXT_FACT_FIELDS, as_json, as_csv):
         for row in rows:
             where = f"p.{row['page']}" if row["page"] else f"L{row['line']}"
             how = f" ({row['formula']})" if row["derived"] else ""
@@ -324,25 +325,22 @@ def checks(ctx: click.Context, report_id: str, show_all: bool) -> None:
     Example: budgetqa checks 16b76f591391e91c
     """
     with FactStore(_settings(ctx).db_path) as store:
-        record = store.report(report_id)
-        if record is None:
-            raise click.ClickException(f"没有这个报告 / no report {report_id!r}. See: budgetqa reports")
-        found = store.checks(record.report.report_id)
+        stored_id = _stored_id(store, report_id)
+        found, text_found = store.checks(stored_id), store.text_checks(stored_id)
+    _print_checks(found, show_all)
+    if text_found:
+        click.echo("文字与表格 / text vs tables:")
+        _print_checks(text_found, show_all)
+
+
+def _print_checks(found: Sequence[Any], show_all: bool) -> None:
+    """One line per check (failed and rounding, or all), then the counts."""
     marks = {"pass": "✓", "rounding": "≈", "fail": "✗"}
     for c in found:
         if show_all or c.status != "pass":
             click.echo(f"{marks.get(c.status, '?')} {c.detail}")
     counts = {s: sum(1 for c in found if c.status == s) for s in marks}
     click.echo(f"{counts['pass']} pass, {counts['rounding']} rounding, {counts['fail']} fail")
-    with FactStore(_settings(ctx).db_path) as store:
-        text_found = store.text_checks(record.report.report_id)
-    if text_found:
-        click.echo("文字与表格 / text vs tables:")
-        for t in text_found:
-            if show_all or t.status != "pass":
-                click.echo(f"{marks.get(t.status, '?')} {t.detail}")
-        text_counts = {s: sum(1 for t in text_found if t.status == s) for s in marks}
-        click.echo(f"{text_counts['pass']} pass, {text_counts['rounding']} rounding, {text_counts['fail']} fail")
 
 
 @cli.command()
@@ -350,6 +348,9 @@ def checks(ctx: click.Context, report_id: str, show_all: bool) -> None:
 @click.pass_context
 def remove(ctx: click.Context, report_id: str) -> None:
     """Remove a report (by id or unique id prefix) from the fact store and both indexes.
+
+    Given the file id of one file of a report joined from several files (see
+    ``budgetqa reports``), only that file leaves and the report is rebuilt from the others.
 
     Example: budgetqa remove 16b76f59
     """

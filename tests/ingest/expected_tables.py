@@ -381,16 +381,11 @@ def C(
 
 # ---------------------------------------------------------------- shared helpers for the tests
 
-_cache: dict[str, ParsedReport] = {}
-
-
 def parsed(name: str) -> ParsedReport:
     """``parse_file`` of one shared PDF, once per test session."""
-    if name not in _cache:
-        from ingest.pipeline import parse_file
+    from tests.ingest.parsed import parsed_file
 
-        _cache[name] = parse_file(PDF_DIR / name)
-    return _cache[name]
+    return parsed_file(PDF_DIR / name)
 
 
 _QUOTES_SPACES = re.compile(r"[\s\"'“”‘’`]")

@@ -13,7 +13,8 @@ import pytest
 from ingest.catalog import STANDARD_KEYS
 from ingest.model import Fact, ParsedReport, facts_of
 from ingest.numbers import MONEY_UNITS, convert, is_blank_or_dash, parse_number
-from ingest.pipeline import parse_file, standard_tables_found
+from ingest.pipeline import standard_tables_found
+from tests.ingest.parsed import parsed_file
 
 ALL_NINE = set(STANDARD_KEYS)
 
@@ -30,14 +31,9 @@ EXPECTED = {
     "mof_dept_final_template.pdf": ("上海市XX局", 2024, "决算", "部门", ALL_NINE),
 }
 
-_cache: dict[str, ParsedReport] = {}
-
-
 def parsed(shared_dir: Path, name: str) -> ParsedReport:
-    if name not in _cache:
-        folder = "pdf" if name.endswith(".pdf") else "text"
-        _cache[name] = parse_file(shared_dir / "reports" / folder / name)
-    return _cache[name]
+    folder = "pdf" if name.endswith(".pdf") else "text"
+    return parsed_file(shared_dir / "reports" / folder / name)
 
 
 def all_facts(report: ParsedReport) -> list[Fact]:

@@ -20,11 +20,12 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.model import ParsedReport
-from ingest.pipeline import parse_file, standard_tables_found
+from ingest.pipeline import standard_tables_found
 from ingest.settings import Settings
 from ingest.store import FactStore
 from ingest.text_checks import TextCheck, check_text_against_tables, normalize_label
 from ingest.text_facts import extract_text_facts
+from tests.ingest.parsed import parsed_file
 from ui.cli import cli
 
 COURT = "jiangsu_high_court_2019_dept_budget.pdf"
@@ -39,7 +40,7 @@ LINXIA = "003_009896d8ed9def9b.txt"
 def parsed(pdf_reports: dict[str, Path], text_reports: dict[str, Path]) -> dict[str, ParsedReport]:
     paths = {**pdf_reports, **text_reports}
     return {
-        name: parse_file(paths[name]) for name in (COURT, NPC, NPC_TABLES, PROCURATORATE, FINANCE, LINXIA)
+        name: parsed_file(paths[name]) for name in (COURT, NPC, NPC_TABLES, PROCURATORATE, FINANCE, LINXIA)
     }
 
 

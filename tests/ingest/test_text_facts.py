@@ -18,8 +18,8 @@ from reportlab.pdfgen import canvas
 
 from ingest.model import ParsedReport
 from ingest.pdf_reader import read_pdf
-from ingest.pipeline import parse_file
 from ingest.text_facts import TextFact, clean_label, extract_text_facts
+from tests.ingest.parsed import parsed_file
 
 COURT = "jiangsu_high_court_2019_dept_budget.pdf"
 NPC = "jiangsu_npc_office_2019_dept_budget.pdf"
@@ -35,7 +35,7 @@ def parsed(pdf_reports: dict[str, Path], text_reports: dict[str, Path]) -> dict[
     """Each report parsed once for the module."""
     paths = {**pdf_reports, **text_reports}
     return {
-        name: parse_file(paths[name])
+        name: parsed_file(paths[name])
         for name in (COURT, NPC, PROCURATORATE, PLANNING, JUSTICE, YANZHOU, LUOZHUANG)
     }
 
