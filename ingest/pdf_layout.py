@@ -1,6 +1,6 @@
 """Layout helpers for the PDF reader: glyphs → lines → cells, headings and paragraphs.
 
-Nothing here knows about pdfplumber: :mod:`ingest.pdf_reader` turns pdfplumber's
+Nothing here knows about pdfplumber: :mod:`ingest.pdf_load` turns pdfplumber's
 characters into :class:`Glyph` tuples and hands them over. Coordinates are PDF
 points in pdfplumber's frame (origin top-left).
 

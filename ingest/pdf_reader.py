@@ -1,9 +1,8 @@
 """Read a PDF report: tables as grids of printed cells, narrative paragraphs, head text.
 
-pdfplumber is used only here, and only inside :func:`_load`: it yields plain
-:class:`~ingest.pdf_layout.Glyph` tuples and cell boxes, and nothing of
-pdfplumber leaves this module. Tables come from ``page.find_tables()`` (ruled
-tables); each page's characters are read once and assigned to cells by their
+Pages come from :func:`ingest.pdf_load.load_pages` (the only user of pdfplumber):
+glyphs and the grids of ruled tables (``find_tables``, invisible cell backgrounds
+ignored). Each page's characters are read once and assigned to cells by their
 centre, which is much cheaper than cropping per cell.
 
 Bad input maps to :mod:`ingest.errors`: zero bytes → :class:`EmptyFileError`;
@@ -20,19 +19,8 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError
-from pdfminer.psexceptions import PSException
-from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-
 from ingest.catalog import KIND_OTHER, classify_title, printed_number, strip_caption
-from ingest.errors import (
-    CorruptFileError,
-    EmptyFileError,
-    EncryptedFileError,
-    ScannedFileError,
-    UnsupportedFileError,
-)
+from ingest.errors import EmptyFileError, ScannedFileError, UnsupportedFileError
 from ingest.model import BBox, Location
 from ingest.numbers import declared_unit
 from ingest.pdf_layout import (
@@ -41,6 +29,7 @@ from ingest.pdf_layout import (
     assign_to_cells,
     build_blocks,
     cell_text,
+    glyph_text,
     is_page_number,
     is_running,
     is_toc_line,
@@ -50,6 +39,7 @@ from ingest.pdf_layout import (
     starts_item,
     strip_leaders,
 )
+from ingest.pdf_load import Grid, PageData, load_pages
 from ingest.pdf_merge import align_rows
 from ingest.rawtable import Extracted, RawCell, RawRow, RawTable
 
@@ -67,23 +57,8 @@ _TITLE_NOISE = re.compile(
 _CAPTION_START = re.compile(r"^(?:(?:编制|填报|预算|主管)(?:部门|单位)|(?:部门|单位)名称|(?:金额)?单位)\s*[:：]")
 _NOTE_START = re.compile(r"^(?:注|说明|备注)\s*\d*\s*[:：]|^注\s*\d")
 _NOTE_WORDS = ("本表", "故本表", "无数据", "空表")
-
-
-@dataclass
-class _Grid:
-    """A table found by pdfplumber: its box and its rows of cell boxes (``None`` = merged)."""
-
-    bbox: BBox
-    cells: list[list[BBox | None]]
-
-
-@dataclass
-class _PageData:
-    number: int
-    width: float
-    height: float
-    glyphs: list[Glyph]
-    grids: list[_Grid]
+_CAPTION_GAP = 3.0
+"""A gap of this many ems inside a caption line parts two captions (``部门：… 单位：万元``)."""
 
 
 @dataclass
@@ -122,7 +97,7 @@ def read_pdf(path: Path) -> Extracted:
     """
     path = Path(path)
     _check_bytes(path)
-    pages = _load(path)
+    pages = load_pages(path)
     if not pages:
         raise EmptyFileError(str(path), "PDF 没有页面 / the PDF has no pages")
     printed = sum(1 for p in pages for g in p.glyphs if not g.text.isspace())
@@ -196,48 +171,6 @@ def _sniff(head: bytes) -> str:
     return "unknown format"
 
 
-def _load(path: Path) -> list[_PageData]:
-    """Open the PDF with pdfplumber and pull out glyphs and table grids, page by page."""
-    pages: list[_PageData] = []
-    try:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                glyphs = [
-                    Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"])
-                    for c in page.chars
-                    if c.get("upright", True)
-                ]
-                grids = [
-                    _Grid(
-                        bbox=_box(t.bbox),
-                        cells=[[_box(c) if c else None for c in row.cells] for row in t.rows],
-                    )
-                    for t in page.find_tables()
-                ]
-                pages.append(
-                    _PageData(page.page_number, float(page.width), float(page.height), glyphs, grids)
-                )
-                page.close()
-    except PdfminerException as exc:
-        cause = exc.args[0] if exc.args else exc
-        if isinstance(cause, PDFEncryptionError):
-            raise EncryptedFileError(str(path), f"PDF 受密码保护（{type(cause).__name__}）") from exc
-        raise CorruptFileError(str(path), f"无法解析 PDF（{type(cause).__name__}: {cause}）") from exc
-    except PDFEncryptionError as exc:
-        raise EncryptedFileError(str(path), f"PDF 受密码保护（{type(exc).__name__}）") from exc
-    except (MalformedPDFException, PSException) as exc:
-        raise CorruptFileError(str(path), f"无法解析 PDF（{type(exc).__name__}: {exc}）") from exc
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, AssertionError) as exc:
-        # pdfminer lets these through on some damaged object structures.
-        logger.warning("%s: unexpected error while parsing, treated as a damaged PDF", path, exc_info=True)
-        raise CorruptFileError(str(path), f"PDF 结构损坏（{type(exc).__name__}: {exc}）") from exc
-    return pages
-
-
-def _box(box: tuple[float, float, float, float]) -> BBox:
-    return (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
-
-
 def _is_toc_page(lines: list[Line], toc_prev: bool, height: float) -> bool:
     """A contents page: titled 目录, full of dotted leaders, or the rest of one (headings only)."""
     if any(is_toc_title(line.text) for line in lines[:5]):
@@ -259,7 +192,7 @@ def _inside(line_or_glyph: Line | Glyph, box: BBox, pad: float = 1.0) -> bool:
     return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
 
 
-def _grid_rows(page: _PageData, grid: _Grid) -> list[RawRow]:
+def _grid_rows(page: PageData, grid: Grid) -> list[RawRow]:
     """The grid's printed texts, each cell with its page and box."""
     glyphs = [g for g in page.glyphs if _inside(g, grid.bbox) and not g.text.isspace()]
     boxes = [box for row in grid.cells for box in row if box is not None]
@@ -328,14 +261,14 @@ def _pick_title(lines: list[Line]) -> str:
     return ""
 
 
-def _read_page(page: _PageData, running: set[tuple[str, str]]) -> tuple[list[_PageTable], list[Line]]:
+def _read_page(page: PageData, running: set[tuple[str, str]]) -> tuple[list[_PageTable], list[Line]]:
     """Tables on one page (with caption and note) and the page's narrative lines.
 
     Args:
         page: the page's glyphs and table grids.
         running: running header/footer keys (see :func:`ingest.pdf_layout.running_lines`).
     """
-    kept: list[tuple[_Grid, list[RawRow]]] = []
+    kept: list[tuple[Grid, list[RawRow]]] = []
     for grid in sorted(page.grids, key=lambda g: (g.bbox[1], g.bbox[0])):
         if sum(1 for row in grid.cells for c in row if c is not None) <= 1:
             continue  # a frame around text, not a table
@@ -375,14 +308,15 @@ def _read_page(page: _PageData, running: set[tuple[str, str]]) -> tuple[list[_Pa
                     break  # not the first half of a title wrapped onto the caption line below
             caption.insert(0, i)
         cap_lines = [lines[i] for i in caption]
-        cap_text = "\n".join(ln.text for ln in cap_lines)
+        cap_words = [_words_row(page, ln, gap=_CAPTION_GAP) for ln in cap_lines]
+        cap_text = "\n".join(" ".join(c.text for c in words if c is not None) for words in cap_words)
         table = _PageTable(
             page=page.number,
             bbox=grid.bbox,
             rows=rows,
             title=_pick_title(cap_lines),
             number=next((n for n in (printed_number(ln.text) for ln in cap_lines) if n), ""),
-            unit=declared_unit(cap_text),
+            unit=declared_unit(cap_text) or _unit_by_column(cap_words),
             caption=cap_text,
             text_above=len(above) > len(caption),
             last_page=page.number,
@@ -413,7 +347,7 @@ def _read_page(page: _PageData, running: set[tuple[str, str]]) -> tuple[list[_Pa
 _NUMBER_IN_LINE = re.compile(r"\d[\d,]*\.\d{2}(?!\d)")
 
 
-def _orphan_rows(grid: _Grid, lines: list[Line], above: list[int]) -> list[int]:
+def _orphan_rows(grid: Grid, lines: list[Line], above: list[int]) -> list[int]:
     """Lines just above a grid at the top of a page that are a table row whose rules were not drawn.
 
     (A continued table whose first row on the new page has no top border: ``会议费 110.05``.)
@@ -431,24 +365,45 @@ def _orphan_rows(grid: _Grid, lines: list[Line], above: list[int]) -> list[int]:
     return found if found and len(found) == len(above) else []
 
 
-def _words_row(page: _PageData, line: Line) -> RawRow:
-    """A printed line cut into words at wide gaps, each a cell with its box."""
+def _words_row(page: PageData, line: Line, gap: float = 1.0) -> RawRow:
+    """A printed line cut into words at gaps of at least ``gap`` ems, each a cell with its box."""
     glyphs = sorted(
         (g for g in page.glyphs if not g.text.isspace() and _inside(g, line.bbox)), key=lambda g: g.x0
     )
     words: list[list[Glyph]] = []
     for g in glyphs:
-        if words and g.x0 - words[-1][-1].x1 < line.size:
+        if words and g.x0 - words[-1][-1].x1 < gap * line.size:
             words[-1].append(g)
         else:
             words.append([g])
     return tuple(
         RawCell(
-            "".join(g.text for g in w),
+            glyph_text(w),
             Location(page=page.number, bbox=(w[0].x0, min(g.top for g in w), w[-1].x1, max(g.bottom for g in w))),
         )
         for w in words
     )
+
+
+def _unit_by_column(lines: list[RawRow]) -> str:
+    """A unit caption wrapped in its narrow box (``单位：万`` over ``元``): each caption word
+    read with the words below it that share its x-range."""
+    for i, words in enumerate(lines):
+        for word in words:
+            if word is None or word.location.bbox is None:
+                continue
+            x0, _, x1, _ = word.location.bbox
+            below = [
+                w.text
+                for row in lines[i + 1 :]
+                for w in row
+                if w is not None and w.location.bbox is not None
+                and min(x1, w.location.bbox[2]) - max(x0, w.location.bbox[0]) > 0
+            ]
+            unit = declared_unit(word.text + "".join(below))
+            if unit:
+                return unit
+    return ""
 
 
 def _title_from_rows(table: _PageTable) -> None:

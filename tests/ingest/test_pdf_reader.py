@@ -25,6 +25,7 @@ from ingest.errors import (
 )
 from ingest.model import TextBlock
 from ingest.pdf_layout import join_wrapped
+from ingest.pdf_load import is_invisible_fill, is_white
 from ingest.pdf_reader import read_pdf
 from ingest.rawtable import Extracted, RawCell, RawTable
 
@@ -419,6 +420,61 @@ def test_synthetic_running_header_page_numbers_and_untitled_table(tmp_path: Path
     assert len(ex.tables) == 1
     assert ex.tables[0].title == ""
     assert _texts(ex.tables[0].rows[1]) == ["办公费", "1.00"]
+
+
+def test_white_cell_backgrounds_are_not_rules(tmp_path: Path) -> None:
+    """Word paints each cell's text area as a white rectangle inset in the cell: its edges are
+    not rules, so each printed row stays one row (label and figure together); a unit caption
+    wrapped in its narrow box (单位：万 over 元) is still read."""
+    path = tmp_path / "white.pdf"
+    c = _cjk_canvas(path)
+    height = A4[1]
+    c.setFont("STSong-Light", 14)
+    c.drawString(200, height - 100, "收入预算总表")
+    c.setFont("STSong-Light", 9)
+    c.drawString(480, height - 128, "单位：万")
+    c.drawString(60, height - 140, "部门名称：江苏省某某厅")
+    c.drawString(500, height - 140, "元")
+    rows = [["项目名称", "金额"], ["收入总计", "100.00"], ["专项收入", "40.00"], ["其他收入", "60.00"]]
+    c.setFillColorRGB(1, 1, 1)
+    for i in range(len(rows)):
+        bottom = height - 150 - (i + 1) * 24
+        for x0, x1 in ((60, 210), (210, 290)):  # each cell tiled: margins and a text area
+            for bx, by, bw, bh in (
+                (x0, bottom + 20, x1 - x0, 4),
+                (x0, bottom, x1 - x0, 4),
+                (x0, bottom + 4, 5, 16),
+                (x1 - 5, bottom + 4, 5, 16),
+                (x0 + 5, bottom + 4, x1 - x0 - 10, 16),
+            ):
+                c.rect(bx, by, bw, bh, stroke=0, fill=1)
+    c.setFillColorRGB(0, 0, 0)
+    y0 = height - 150
+    for i in range(len(rows) + 1):
+        c.line(60, y0 - i * 24, 290, y0 - i * 24)
+    for x in (60, 210, 290):
+        c.line(x, y0, x, y0 - len(rows) * 24)
+    for i, (label, amount) in enumerate(rows):
+        c.drawString(70, y0 - i * 24 - 15, label)
+        c.drawString(230, y0 - i * 24 - 15, amount)
+    c.showPage()
+    c.save()
+    ex = read_pdf(path)
+    assert len(ex.tables) == 1
+    table = ex.tables[0]
+    assert (table.title, table.unit) == ("收入预算总表", "万元")
+    assert [_texts(r) for r in table.rows] == rows
+    assert "部门名称：江苏省某某厅 元" in table.caption
+
+
+def test_invisible_fills() -> None:
+    assert all(map(is_white, (1, 1.0, (1.0,), (1, 1, 1), [1.0, 1.0, 1.0], (0, 0, 0, 0))))
+    assert not any(map(is_white, (0, 0.5, (0.0,), (1, 1, 0.8), (0, 0, 0, 1), None, "P0", ())))
+    rect = {"object_type": "rect", "fill": True, "stroke": False, "non_stroking_color": (1, 1, 1)}
+    assert is_invisible_fill(rect)
+    assert not is_invisible_fill({**rect, "stroke": True})  # a white box with a drawn border
+    assert not is_invisible_fill({**rect, "non_stroking_color": (0,)})  # a rule drawn as a thin black box
+    assert not is_invisible_fill({**rect, "object_type": "line"})
 
 
 def test_join_wrapped() -> None:
