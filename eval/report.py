@@ -97,6 +97,27 @@ class EvalResult:
         return tuple(score for score in self.scores if not score.correct)
 
     @property
+    def answered(self) -> int:
+        """Questions given an answer (status ``answered``), right or wrong."""
+        return sum(score.status == "answered" for score in self.scores)
+
+    @property
+    def answered_wrong(self) -> int:
+        """Questions answered with a wrong figure or text: the failure that matters most
+        (a refusal or a clarifying question is a miss, not a wrong answer)."""
+        return sum(score.status == "answered" and not score.correct for score in self.scores)
+
+    @property
+    def silent(self) -> int:
+        """Questions the reports don't answer (gold ``unanswerable``)."""
+        return sum(score.answer_type == "unanswerable" for score in self.scores)
+
+    @property
+    def silent_refused(self) -> int:
+        """Of :attr:`silent`, those refused as they should be."""
+        return sum(score.answer_type == "unanswerable" and score.correct for score in self.scores)
+
+    @property
     def citation_checked(self) -> int:
         return sum(score.citation_ok is not None for score in self.scores)
 
@@ -115,6 +136,11 @@ class EvalResult:
             "total": self.total,
             "correct": self.correct,
             "accuracy": round(self.accuracy, 4),
+            "answered": self.answered,
+            "answered_wrong": self.answered_wrong,
+            "answered_wrong_rate": round(self.answered_wrong / self.total, 4) if self.total else 0.0,
+            "silent": self.silent,
+            "silent_refused": self.silent_refused,
             "citation_ok": self.citation_ok,
             "citation_checked": self.citation_checked,
             "numbers_supported": self.numbers_supported,
@@ -215,7 +241,12 @@ def format_summary(result: EvalResult, max_failures: int | None = None) -> str:
         f"   citations ok {result.citation_ok}/{result.citation_checked}"
         f"   numbers supported {result.numbers_supported}/{result.total}"
     )
-    lines = [headline]
+    lines = [
+        headline,
+        f"Answered but wrong: {result.answered_wrong}/{result.total} = "
+        f"{_pct(result.answered_wrong, result.total)} (of {result.answered} answered)"
+        f"   refused where the reports are silent: {result.silent_refused}/{result.silent}",
+    ]
     for title, buckets in (
         ("kind", result.by_kind),
         ("persona", result.by_persona),
@@ -260,6 +291,9 @@ def render_markdown(result: EvalResult) -> str:
         "| metric | value |",
         "|---|---:|",
         f"| accuracy | {result.correct}/{result.total} = {_pct(result.correct, result.total)} |",
+        f"| answered but wrong (of all questions) | {result.answered_wrong}/{result.total} = "
+        f"{_pct(result.answered_wrong, result.total)} |",
+        f"| refused where the reports are silent | {result.silent_refused}/{result.silent} |",
         f"| citations ok (answered, answerable questions) | {result.citation_ok}/{result.citation_checked} |",
         f"| answers with every number supported | {result.numbers_supported}/{result.total} |",
         "",

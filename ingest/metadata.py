@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.model import KIND_BUDGET, KIND_FINAL, KIND_OTHER, KIND_PERFORMANCE, SCOPE_DEPARTMENT, SCOPE_UNIT
+from ingest.unit_names import canonical_unit, short_names  # noqa: F401  (canonical_unit re-exported)
 
 
 @dataclass(frozen=True)
@@ -157,46 +158,6 @@ _SCOPE_CAPTION = re.compile(r"(?:^|\n|\s)(?:编制|预算)?(部门|单位)(?:名
 def detect_region(unit_name: str) -> str:
     m = _REGION.match(unit_name)
     return m.group(1) if m else ""
-
-
-# How people shorten unit names (../shared/guide/domain.md "People shorten names"; the Jiangsu
-# files print 中国共产党江苏省委员会办公厅, 中共江苏省委办公厅 and 江苏省委办公厅 for one office).
-# The formal abbreviations give a unit's canonical name; the informal ones only add short names.
-_FORMAL_ABBREVIATIONS = (("中国共产党", "中共"), ("中共", ""), ("人民政府", "政府"), ("委员会", "委"))
-_INFORMAL_ABBREVIATIONS = (("人民政府办公室", ("政府办公室", "政府办", "府办")), ("办公室", ("办",)))
-_OWN_LEVEL = re.compile(r"[（(]?本级[）)]?$")
-
-
-def canonical_unit(name: str) -> str:
-    """One spelling per unit, to tell whether two files are of the same unit.
-
-    ``中国共产党江苏省委员会办公厅`` and ``中共江苏省委办公厅`` → ``江苏省委办公厅``;
-    ``临沂市人民政府办公室本级`` → ``临沂市政府办公室``; ``""`` stays ``""``.
-    """
-    name = _OWN_LEVEL.sub("", re.sub(r"\s+", "", name))
-    for long, short in _FORMAL_ABBREVIATIONS:
-        name = name.replace(long, short)
-    return name
-
-
-def short_names(unit_name: str, region: str) -> tuple[str, ...]:
-    """Names people use: 临沂市人民政府办公室本级 → 临沂市政府办公室, 临沂市政府办, 临沂市府办 …"""
-    base = _OWN_LEVEL.sub("", unit_name)
-    names = {base}
-    rules = _INFORMAL_ABBREVIATIONS[:1] + tuple((long, (short,)) for long, short in _FORMAL_ABBREVIATIONS)
-    for long, shorts in rules + _INFORMAL_ABBREVIATIONS[1:]:
-        for name in list(names):
-            if long in name:
-                for short in shorts:
-                    names.add(name.replace(long, short))
-    # the district alone: 济宁市兖州区人民政府办公室 → 兖州区政府办
-    m = re.match(r"^([^\s市]{1,6}市)([^\s市县区]{1,5}(?:区|县))", base)
-    if m:
-        for name in list(names):
-            names.add(name[len(m.group(1)) :])
-    names.discard(unit_name)
-    names.discard("")
-    return tuple(sorted(names, key=lambda n: (len(n), n)))
 
 
 def detect_metadata(head_text: str, text: str) -> ReportMeta:

@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 
 from qa.compose import answered
-from qa.compute import Operand, difference, fmt, same_amount
+from qa.compute import Operand, difference, fmt, same_amount, total
 from qa.context import ReportContext
 from qa.lexicon import find_concepts, most_specific, norm
 from qa.model import Answer
@@ -143,7 +143,9 @@ def _stated_vs_table(intent: Intent, ctx: ReportContext, resolver: Resolver,
         c.concept for c in intent.concepts[:1]
     ]
     query = resolver.query_of(intent, ctx, phrase, concepts)
-    cells = [c for c in resolver.cells(ctx, query) if c.fact.unit in (unit, "元", "万元", "亿元", "")]
+    money = ("元", "万元", "亿元")
+    same_kind = money if unit in money else (unit,)  # a stated % is never compared with an amount
+    cells = [c for c in resolver.cells(ctx, query) if c.fact.unit in same_kind or (c.fact.unit == "" and unit in money)]
     if not cells:
         return None
     cell = cells[0]
@@ -179,7 +181,39 @@ def _parts_sum(intent: Intent, ctx: ReportContext, resolver: Resolver) -> Answer
         text = (f"{_verdict(ok)}。各项得分相加为{fmt(summed.normalize())}，{totals[0].label}为{total_fact.text}"
                 f"（{ctx.table_name(table)}）。")  # fmt: skip
         return answered(intent.question, text, citations, summed, None, formula)
-    return _identity_check(intent, ctx)
+    named = _named_parts_sum(intent, ctx, resolver)
+    return named if named is not None else _identity_check(intent, ctx)
+
+
+_PARTS_EQUAL = re.compile(r"(?:加起来|之和|相加|加在一起|总和|合计)[^，,。]{0,6}?(?:是否|是不是)?(?:正好|刚好)?(?:等于|是)")
+
+
+def _named_parts_sum(intent: Intent, ctx: ReportContext, resolver: Resolver) -> Answer | None:
+    """``人员经费和公用经费加起来等于基本支出吗``: the named parts resolved, summed and compared
+    with the named total (formula shown); ``None`` unless two parts and a total are named."""
+    m = _PARTS_EQUAL.search(intent.text)
+    if not m:
+        return None
+    clause_start = max(intent.text.rfind(sep, 0, m.start()) for sep in "，,：:；;") + 1
+    parts = _specific(find_concepts(intent.text[clause_start : m.start()]))
+    wholes = find_concepts(intent.text[m.end() :])
+    if len(parts) < 2 or not wholes:
+        return None
+    operands = []
+    for match in [*parts, wholes[0]]:
+        found = resolver.resolve(ctx, intent, match.word, concepts=[match.concept])
+        if found is None or found.operand.unit not in ("元", "万元", "亿元"):
+            return None
+        op = found.operand
+        operands.append(Operand(op.value, op.unit, match.concept.key, op.citation, op.text))
+    *items, whole = operands
+    summed = total(items)
+    ok, diff = same_amount(Operand(summed.value, summed.unit, "合计", None, fmt(summed.value)), whole)
+    note = "" if ok else f"，相差{fmt(abs(diff).normalize())}{whole.unit}"
+    text = (f"{_verdict(ok)}。{'、'.join(o.label for o in items)}相加为{fmt(summed.value)}{summed.unit}，"
+            f"{whole.label}为{whole.shown()}{whole.unit}{note}。计算：{summed.formula}。出处：{ctx.title()}。")  # fmt: skip
+    citations = [o.citation for o in operands if o.citation]
+    return answered(intent.question, text, citations, summed.value, summed.unit, summed.formula)
 
 
 def _identity_check(intent: Intent, ctx: ReportContext) -> Answer | None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from index.model import Chunk
 from ingest.model import Check, Fact
 from ingest.store import ReportRecord, TableRecord
+from ingest.text_facts import TextFact
 from qa.compute import Operand, fmt
 from qa.lookup import ReportTables
 from qa.model import QUOTE_MAX, Candidate, Citation, text_citation
@@ -31,6 +32,8 @@ class ReportContext:
     tables: ReportTables
     chunks: tuple[Chunk, ...]
     checks: tuple[Check, ...]
+    text_facts: tuple[TextFact, ...] = ()
+    """Every figure of the narrative (:mod:`ingest.text_facts`), derived last-year figures included."""
 
     @property
     def report_id(self) -> str:

@@ -40,13 +40,14 @@ from typing import TYPE_CHECKING
 from index.library import Library
 from index.search import Searcher
 from ingest.store import ReportRecord
-from qa import consistency, cross, tasks
+from qa import consistency, coverage, cross, tasks, text_measures
 from qa.compose import answered, figure_answer, refused
 from qa.compute import Operand, converted
 from qa.context import ReportContext
 from qa.lookup import ReportTables, empty_table
 from qa.model import STATUS_ANSWERED, STATUS_UNANSWERABLE, Answer
 from qa.resolve import Resolver, narrative_module
+from qa.scope import unit_names
 from qa.understand import Intent, understand
 from qa.verify import unsupported_figures
 
@@ -98,7 +99,9 @@ class QAEngine:
             record = next(r for r in self.records() if r.report.report_id == report_id)
             tables = ReportTables.build(store.facts(report_id), store.tables(report_id))
             chunks = tuple(c for c in self.library.chunks.of_report(report_id) if c.kind == "text")
-            ctx = ReportContext(record, tables, chunks, tuple(store.checks(report_id)))
+            ctx = ReportContext(
+                record, tables, chunks, tuple(store.checks(report_id)), tuple(store.text_facts(report_id))
+            )
             self._contexts[report_id] = ctx
         return ctx
 
@@ -208,6 +211,14 @@ class QAEngine:
                     return answer
             return refused(question, "报告的名词解释中没有找到这个词。", contexts)
         ctx = contexts[0]
+        if intent.asks and len(contexts) == 1:
+            stated = text_measures.measure_answer(question, ctx, ctx.text_facts, intent.asks)
+            if stated is not None:
+                return stated
+            if intent.year_before:
+                year = intent.years[0]
+                return refused(question, f"没有{ctx.unit}{year}年度的报告；{ctx.title()}的说明中也没有找到"
+                               f"与这个问题对应的{year}年（上年）数字。", [ctx])  # fmt: skip
         handler = {
             "lookup": self._lookup,
             "count": self._lookup,
@@ -218,6 +229,8 @@ class QAEngine:
             "consistency": lambda c, i: consistency.consistency_answer(i, c, self.resolver),
         }[intent.task]
         answer = handler(ctx, intent)
+        if answer is not None and intent.task in ("lookup", "count") and answer.status == STATUS_ANSWERED:
+            answer = self._covered(intent, ctx, answer)
         if answer is None:
             # nothing the rules know of (a concept, a code, a quoted name) → the question was not read
             understood = bool(intent.concepts or intent.codes or intent.quoted)
@@ -225,6 +238,19 @@ class QAEngine:
                 question, "报告中没有找到这个问题要的内容（未披露），无法回答。", [ctx], understood
             )
         return answer
+
+    def _covered(self, intent: Intent, ctx: ReportContext, answer: Answer) -> Answer:
+        """The answer, or a refusal when its evidence is about something else (:mod:`qa.coverage`)."""
+        missing = coverage.uncovered(intent.question, answer.citations, unit_names(ctx.record))
+        if coverage.restates_question(intent.question, answer):
+            missing = missing or ["问题自己给出的数字以外的内容"]
+        if not missing:
+            return answer
+        log.info("answer to %r does not cover %s; refused", intent.question, missing)
+        where = answer.citations[0] if answer.citations else None
+        nearby = f"最接近的内容是：{where.table or where.row}“{where.quote}”。" if where else ""
+        text = f"报告中没有找到“{'、'.join(missing)}”的数字（未披露），无法回答。{nearby}"
+        return replace(refused(intent.question, text, [ctx]), citations=answer.citations)
 
     def _no_report(self, intent: Intent, records: list[ReportRecord]) -> Answer:
         if intent.unknown_unit:

@@ -159,12 +159,16 @@ CONCEPTS: tuple[Concept, ...] = (
         parent="三公经费",
     ),
     Concept(
-        "三公经费", ("三公经费", "三公"), (Target(_TP, column="合计"), Target(_TP, labels=("^合计", "^总计")))
+        "三公经费",
+        ("三公经费", "三公"),
+        # a 三公 column group (“三公”经费 / 小计) before the table's 合计, which may add 会议费/培训费
+        (Target(_TP, column="三公"), Target(_TP, column="合计"), Target(_TP, labels=("^合计", "^总计"))),
     ),
     Concept(
         "机关运行经费",
         ("机关运行经费", "运行经费", "办公经费", "机关运行"),
-        (Target(_TP, column="机关运行经费"),),
+        # Shanghai prints it beside the 三公 columns; Jiangsu in its own table (ingest.catalog)
+        (Target(_TP, column="机关运行经费"), Target(("office_operation",), labels=("^合计", "^总计"))),
     ),
     # 经济分类
     Concept(
@@ -192,8 +196,10 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("资本性支出", ("资本性支出",), (Target(_BASIC, codes=("310",)),)),
     Concept("办公设备购置", ("办公设备",), (Target(_BASIC, codes=("31002",)),)),
     Concept("差旅费", ("差旅费", "出差"), (Target(_BASIC, codes=("30211",)),)),
-    Concept("会议费", ("会议费", "开会"), (Target(_BASIC, codes=("30215",)),)),
-    Concept("培训费", ("培训费", "培训"), (Target(_BASIC, codes=("30216",)),)),
+    # budget reports print 会议费/培训费 beside the 三公 columns (Jiangsu: 基本+项目支出); the
+    # 经济分类 rows 30215/30216 are 基本支出 only (../shared/guide/domain.md, 预算 section)
+    Concept("会议费", ("会议费", "开会"), (Target(_TP, column="会议费"), Target(_BASIC, codes=("30215",)))),
+    Concept("培训费", ("培训费", "培训"), (Target(_TP, column="培训费"), Target(_BASIC, codes=("30216",)))),
     Concept(
         "退休费", ("退休费", "退休金"), (Target(_BASIC, codes=("30302",)), Target(_FUNC, codes=("2080501",)))
     ),
@@ -361,6 +367,8 @@ COLUMN_WORDS: tuple[str, ...] = (
 """Column words a question may name (matched against header paths)."""
 
 TABLE_HINTS: tuple[tuple[str, str], ...] = (
+    ("机关运行经费", "office_operation"), ("政府采购", "procurement"),  # kinds of ingest.catalog
+    ("财政拨款基本支出", "fiscal_basic"), ("财政拨款支出预算表", "fiscal_expenditure"),
     ("收入支出决算总表", "summary"), ("收支决算总表", "summary"), ("收支总表", "summary"), ("财务收支预算总表", "summary"),
     ("财政拨款收入支出", "fiscal_summary"), ("财政拨款收支", "fiscal_summary"),
     ("一般公共预算财政拨款基本支出", "gpb_basic"), ("基本支出明细", "gpb_basic"), ("基本支出决算明细", "gpb_basic"),

@@ -159,8 +159,7 @@ def _add_concept(concept: Concept, tables: ReportTables, add: Callable[..., None
             continue
         rows = _target_rows(target, tables)
         if target.column:
-            wanted = norm(target.column)
-            rows = [r for r in rows if any(wanted in leaf(f.column) for f in r.facts)]
+            rows = [r for r in rows if any(column_names(target.column, f.column) for f in r.facts)]
         if rows:
             for row in rows:
                 add(row, base - 1.0 * n, f"concept {concept.key}", target)
@@ -168,6 +167,20 @@ def _add_concept(concept: Concept, tables: ReportTables, add: Callable[..., None
 
 
 _MEASURE_PARTS = {"预算数", "决算数", "金额", "年初预算数", "全年预算数"}
+
+
+def column_names(word: str, column: str) -> bool:
+    """Whether a column is the one ``word`` names: its leaf (``公务接待费``), or, for a group's
+    小计/合计, the group (``“三公”经费 / 小计`` is 三公; see :func:`named_facts`)."""
+    end = leaf(column)
+    return norm(word) in end or (end in ("小计", "合计") and norm(word) in norm(column))
+
+
+def named_facts(word: str, facts: Sequence[Fact]) -> list[Fact]:
+    """The facts whose column ``word`` names: by the column's own header first, by its group's
+    小计 only when no header is the word (运行维护费 is its column, not 购置及运行维护费's 小计)."""
+    own = [f for f in facts if norm(word) in leaf(f.column)]
+    return own or [f for f in facts if column_names(word, f.column)]
 
 
 def leaf(column: str) -> str:
@@ -258,8 +271,15 @@ def _column_score(fact: Fact, query: CellQuery, row_facts: Sequence[Fact]) -> tu
     column = norm(fact.column)
     score = 0.0
     met = True
-    is_budget = "预算" in column and "决算" not in column
-    row_has_budget = any("预算" in f.column and "决算" not in f.column for f in row_facts)
+    # in a 预算 report every amount is a budget figure unless its column says otherwise
+    in_budget = query.report_kind == "预算"
+    def budget_column(name: str) -> bool:
+        if "预算" in name and "决算" not in name:
+            return True
+        return in_budget and not re.search(r"决算|执行|实际", name)
+
+    is_budget = budget_column(column)
+    row_has_budget = any(budget_column(f.column) for f in row_facts)
     if query.measure == "budget":
         if is_budget:
             score += 3.0
@@ -346,7 +366,7 @@ def find_cells(
     for row, row_score, how, target in hits:
         facts = list(row.facts)
         if target is not None and target.column:
-            facts = [f for f in facts if norm(target.column) in leaf(f.column)]
+            facts = named_facts(target.column, facts)
             facts = [f for f in facts if not any(norm(w) in norm(f.column) for w in target.column_not)]
         if not facts:
             continue
@@ -372,9 +392,9 @@ def blank_target(concept: Concept, tables: ReportTables) -> TableRecord | None:
         for kind in target.tables:
             for table in tables.of_kind(kind):
                 rows = tables.by_seq.get(table.seq, [])
-                printed = any(norm(target.column) in leaf(f.column) for r in rows for f in r.facts)
-                if not printed and (rows or any(norm(target.column) in norm(c) for c in table.columns)):
-                    return table
+                printed = any(column_names(target.column, f.column) for r in rows for f in r.facts)
+                if not printed and any(column_names(target.column, c) for c in table.columns):
+                    return table  # the column is printed, its cell blank
     return None
 
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.store import ReportRecord
+from ingest.unit_names import NOT_PLACE_WORDS, abbreviates, aliases, canonical_text
 from qa.lexicon import norm
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -51,7 +52,7 @@ def _places(record: ReportRecord) -> tuple[str, ...]:
 def _names(record: ReportRecord) -> tuple[str, ...]:
     r = record.report
     base = re.sub(r"[（(]?本级[）)]?$", "", r.unit_name)
-    names = [r.unit_name, base, *r.short_names]
+    names = [r.unit_name, base, *r.short_names, *aliases(r.unit_name, r.region)]
     core = _unit_core(record)
     for place in _places(record):
         for word in type_words(record):
@@ -60,34 +61,79 @@ def _names(record: ReportRecord) -> tuple[str, ...]:
                 names.append(place + "人民" + word)
         if core and core not in type_words(record):
             names.append(place + core)
-    return tuple(dict.fromkeys(norm(n) for n in names if n and "XX" not in n and "xx" not in n))
+    names = [canonical_text(norm(n)) for n in names if n and "XX" not in n and "xx" not in n]
+    return tuple(sorted(dict.fromkeys(names), key=len, reverse=True))
 
 
-def _named_records(text: str, records: list[ReportRecord]) -> dict[str, list[ReportRecord]]:
-    """Unit name → its records, for every unit the question names (longest names claim first)."""
-    spans: list[tuple[int, int, str]] = []
+def _mentions(text: str, name: str) -> list[tuple[int, int, bool]]:
+    """Where the text names ``name``: the name itself, or a shortening of it that keeps its first
+    and last character and skips some in between (普陀区规划资源局 for 普陀区规划和自然资源局)."""
+    spans = [(m.start(), m.end(), True) for m in re.finditer(re.escape(name), text)]
+    if len(name) >= 4:
+        for i, ch in enumerate(text):
+            if ch != name[0]:
+                continue
+            for j in range(min(len(text), i + len(name) - 1), i + 2, -1):
+                if text[j - 1] == name[-1] and abbreviates(text[i:j], name):
+                    spans.append((i, j, False))
+                    break
+    return spans
+
+
+_PLACE_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:省|市|区|县|旗|盟)$")
+
+
+def _foreign_place(before: str, region: str) -> bool:
+    """Whether the text ends with a place (two or more characters and a level word) that is not
+    part of ``region``: 青山市 before 财政局, 浦东新区 before 司法局 — but not 根据省 or 江苏省."""
+    m = _PLACE_BEFORE.search(before)
+    if not m or m.group(1) in NOT_PLACE_WORDS:
+        return False
+    return not any(before[-k:] in region for k in range(2, min(len(before), 7) + 1))
+
+
+def _named_records(text: str, records: list[ReportRecord]) -> tuple[dict[str, list[ReportRecord]], bool]:
+    """Unit name → its records, for every unit the question names (longest mentions claim first),
+    and whether every mention is shared by several units (a short name like 司法局 that two
+    districts' offices both answer to: the question does not say which)."""
+    text = canonical_text(text)
+    spans: list[tuple[int, int, bool, str]] = []
     for record in records:
+        region = canonical_text(record.report.region)
         for name in _names(record):
-            for m in re.finditer(re.escape(name), text):
-                spans.append((m.start(), m.end(), record.report.unit_name))
+            for start, end, exact in _mentions(text, name):
+                # the place written before the name (with the name's own level word: 浦东新 + 区司法局)
+                if _foreign_place(text[: start + (name[0] in "省市区县旗盟")], region):
+                    continue  # 青山市 + 财政局: another place's office of the same name
+                spans.append((start, end, exact, record.report.unit_name))
         words = type_words(record)
         if words and any(w in text for w in words):
             for place in _places(record):
                 for m in re.finditer(re.escape(place), text):
-                    spans.append((m.start(), m.end(), record.report.unit_name))
-    spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+                    spans.append((m.start(), m.end(), True, record.report.unit_name))
+    # names as written claim first (longest first), then shortenings of names
+    spans.sort(key=lambda s: (not s[2], -(s[1] - s[0]), s[0]))
     taken = [False] * len(text)
     claimed: dict[str, int] = {}
-    for start, end, unit in spans:
+    owners: dict[tuple[int, int], set[str]] = {}
+    exact_spans: dict[tuple[int, int], bool] = {}
+    for start, end, exact, unit in spans:
+        if (start, end) in owners:
+            if exact_spans[(start, end)] == exact:
+                owners[(start, end)].add(unit)  # the same words name several units
+                claimed.setdefault(unit, start)
+            continue
         if any(taken[start:end]):
-            # a name may also match where a longer one already claimed the same text (same unit)
             continue
         taken[start:end] = [True] * (end - start)
+        owners[(start, end)] = {unit}
+        exact_spans[(start, end)] = exact
         claimed.setdefault(unit, start)
     by_unit: dict[str, list[ReportRecord]] = {}
     for unit in sorted(claimed, key=lambda u: claimed[u]):
         by_unit[unit] = [r for r in records if r.report.unit_name == unit]
-    return by_unit
+    shared = bool(owners) and all(len(units) > 1 for units in owners.values())
+    return by_unit, shared
 
 
 def _years(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -156,6 +202,9 @@ class Scope:
     """A unit the question names that no ingested report is from (``北京市财政局``)."""
     lacking: tuple[str, ...] = ()
     """Named units with no report for the named year (the others are answered)."""
+    year_before: bool = False
+    """The named year has no report but the next year's report is in scope: it states last
+    year's figures only through its comparisons (比上年增加/减少)."""
 
 
 _ORG = re.compile(
@@ -165,20 +214,28 @@ _ORG = re.compile(
 
 def _unknown_unit(text: str, records: list[ReportRecord]) -> str:
     """An organisation named in the question (place + body) that matches no ingested report."""
-    known = [n.replace("人民", "") for r in records for n in _names(r)]
+    known = [(n.replace("人民", ""), canonical_text(r.report.region)) for r in records for n in _names(r)]
     for m in _ORG.finditer(text):
         mention = m.group(0).replace("人民", "")
-        if not any(mention in name or name in mention for name in known):
+        place = m.group(1)
+        if not any(
+            (mention in name or name in mention) and (place in name or place in region)
+            for name, region in known
+        ):
             return m.group(0)
     return ""
 
 
 def resolve_scope(question: str, records: list[ReportRecord]) -> Scope:
     """The reports a question names (see the module docstring)."""
-    text = norm(question)
+    text = canonical_text(norm(question))
     years, _ = _years(text)
-    named = _named_records(text, records)
+    named, shared = _named_records(text, records)
     all_units = bool(_ALL_UNITS.search(text))
+    if shared:
+        # a name several units answer to: those units are the pool, none is named
+        records = [r for units in named.values() for r in units]
+        named = {}
     if named:
         chosen: list[ReportRecord] = []
         missing: int | None = None
@@ -193,6 +250,12 @@ def resolve_scope(question: str, records: list[ReportRecord]) -> Scope:
                     continue
                 pool = with_year
             chosen.extend(_kind_filter(text, pool))
+        if not chosen and missing is not None and len(named) == 1 and len(years) == 1:
+            following = [r for rs in named.values() for r in rs if r.report.fiscal_year == years[0] + 1]
+            if following:  # 2018 asked, the 2019 report compares with it
+                pool = _kind_filter(text, following)
+                units = tuple(dict.fromkeys(r.report.unit_name for r in pool))
+                return Scope(tuple(pool), units, True, years, None, False, year_before=True)
         if not chosen and missing is not None:
             return Scope((), tuple(named), True, years, missing, False)
         units = tuple(dict.fromkeys(r.report.unit_name for r in chosen))

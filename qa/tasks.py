@@ -61,6 +61,11 @@ def _resolve(resolver: Resolver, ctx: ReportContext, intent: Intent, phrase: str
     return resolver.resolve(ctx, intent, phrase, concepts=concepts, **kw)
 
 
+def own_measure(ctx: ReportContext) -> str:
+    """The measure a report's figures are by default: a 预算 report's are budgets, others actuals."""
+    return "budget" if ctx.kind == "预算" else "actual"
+
+
 def _labelled(found: Found, label: str) -> Operand:
     op = found.operand
     return Operand(op.value, op.unit, label, op.citation, op.text)
@@ -179,18 +184,21 @@ def _about(found: Found, subject: str, context: str = "") -> bool:
 def _average(intent: Intent, ctx: ReportContext, resolver: Resolver, text: str) -> Answer | None:
     m = re.search(r"(?:平均)?每(辆|人次|批次|个项目|个|人|项)", text)
     unit = m.group(1).replace("个项目", "个") if m else "人次"
-    amount_phrase = _strip_tail(re.sub(r"(?:平均)?每(?:辆|人次|批次|个项目|个|人|项)(?:平均)?", "", text))
-    amount = _resolve(resolver, ctx, intent, amount_phrase, expect="money", measure="actual")
+    amount_phrase = _strip_tail(
+        re.sub(r"(?:平均)?(?:到|下来|分摊到|摊到)?每(?:辆车?|人次|批次|个项目|个|人|项)(?:平均)?|平均(?:到|下来)?", "", text)
+    )
+    amount = _resolve(resolver, ctx, intent, amount_phrase, expect="money", measure=own_measure(ctx))
     if amount is None:
         return None
     subject = re.sub(r"的.*$", "", amount_phrase) or amount_phrase
-    count_query = f"{subject}{'保有量' if unit == '辆' else ''}多少{unit}"
+    # 辆 counts vehicles whatever the cost item is (公车运行维护费 → the vehicles held)
+    count_query = "车辆保有量多少辆" if unit == "辆" else f"{subject}多少{unit}"
     count = resolver.resolve(ctx, intent, count_query, expect=unit)
-    if count is None:
-        return None
+    counted = next((v for v in count.values if v.unit == unit), None) if count is not None else None
+    if counted is None:
+        return None  # no count in that unit: never divide by an amount
     numerator = _labelled(amount, amount.operand.label or amount_phrase)
-    counted = next((v for v in count.values if v.unit == unit), count.operand)
-    denominator = Operand(counted.value, counted.unit, f"{subject}{'保有量' if unit == '辆' else ''}（{unit}）",
+    denominator = Operand(counted.value, counted.unit, ("车辆保有量（辆）" if unit == "辆" else f"{subject}（{unit}）"),
                           counted.citation, counted.text)  # fmt: skip
     result = average(numerator, denominator, intent.want_unit)
     return computed_answer(intent.question, f"平均每{unit}", result, [numerator, denominator], ctx.title())
@@ -198,7 +206,7 @@ def _average(intent: Intent, ctx: ReportContext, resolver: Resolver, text: str) 
 
 def _share_phrases(text: str) -> tuple[str, str, str] | None:
     """(part, whole, container) phrases of a share question."""
-    m = re.search(r"(.+?)占(?:了)?(.*?)(?:的)?(?:比例|比重|百分之|多少|几成|%|比)", text)
+    m = re.search(r"(.+?)占(?:了)?(.*?)(?:的)?(?:比例|比重|百分之|多少|多大|多高|几成|%|比)", text)
     if m:
         part, whole = m.group(1), _strip_tail(m.group(2))
     else:
@@ -221,15 +229,18 @@ def _share(intent: Intent, ctx: ReportContext, resolver: Resolver, text: str) ->
     part_phrase, whole_phrase, container = phrases
     if not whole_phrase:
         return _pair_ratio(intent, ctx, resolver, text)
-    part_query = part_phrase if not container or container[:2] in part_phrase else f"{container}{part_phrase}"
-    part = _resolve(resolver, ctx, intent, part_query, expect="money", measure="actual")
+    named = bool(find_concepts(part_phrase))  # a concept of its own (人员经费): its words suffice
+    part_query = part_phrase if named or not container or container[:2] in part_phrase else f"{container}{part_phrase}"
+    part = _resolve(resolver, ctx, intent, part_query, expect="money", measure=own_measure(ctx))
+    if part is None and part_query != part_phrase:  # the container's words name no row of their own
+        part = _resolve(resolver, ctx, intent, part_phrase, expect="money", measure=own_measure(ctx))
     whole_query = whole_phrase
     if container and whole_phrase == container and not find_concepts(whole_phrase):
         whole_query = f"{container}总额"
     whole = None
     if part is not None and part.source == "text" and container:
         whole = _total_before_detail(ctx, part, whole_phrase)
-    whole = whole or _resolve(resolver, ctx, intent, whole_query, expect="money", measure="actual")
+    whole = whole or _resolve(resolver, ctx, intent, whole_query, expect="money", measure=own_measure(ctx))
     if (
         part is None
         or whole is None
@@ -300,7 +311,7 @@ def _difference(intent: Intent, ctx: ReportContext, resolver: Resolver, text: st
     if budget_words:
         stated = resolver.resolve(ctx, intent, prefer_text=True)
         subject = re.sub(r"(?:支出)?(?:决算数|决算|实际支出|实际)$", "", a_phrase) or a_phrase
-        a = _resolve(resolver, ctx, intent, a_phrase, measure="actual", expect=expect)
+        a = _resolve(resolver, ctx, intent, a_phrase, measure=own_measure(ctx), expect=expect)
         b = _resolve(resolver, ctx, intent, f"{subject}{b_phrase}", measure="budget", expect=expect)
         if (a is None or b is None or a.operand.value == b.operand.value) and stated is not None:
             return figure_answer(intent.question, ctx, stated)

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.store import ReportRecord
+from ingest.catalog import classify_title
 from qa.lexicon import COLUMN_WORDS, TABLE_HINTS, ConceptMatch, find_concepts, norm
 from qa.scope import Scope, latest, resolve_scope
 
@@ -60,7 +61,8 @@ _SCORE_ASK = re.compile(r"多少分|几分|得分|打分|满分|分值")
 _WANT_UNIT = re.compile(r"(?:折合|换算成?|合计?|是|为|有|花了?|多少|几)\s*(?:多少)?\s*(亿元|万元|万|元|块)")
 
 _CONSISTENCY = re.compile(
-    r"一致吗|一致么|是否一致|一不一致|对得上|对不上|相符|符合吗|算得对|算对了|对不对|写的一样|写得一样|一样吗|吻合|矛盾|有出入"
+    r"一致吗|一致么|是否一致|一不一致|对得上|对不上|相符|符合吗|算得对|算对了|对不对|写的一样|写得一样|一样吗|吻合|矛盾|有出入|"
+    r"等于[^？?。]{0,16}吗|是否(?:正好)?等于|是不是(?:正好)?等于|等不等于|相等吗|是否相等"
 )
 _DEFINITION = re.compile(
     r"口径|定义|含义|什么意思|是指什么|指什么|指的是|是什么意思|反映(?:的是)?什么|主要反映|评为|等级标准|才能评|算优|是怎么定义|"
@@ -119,6 +121,7 @@ class Intent:
         want_unit: 元/万元/亿元 the question asks for, or ``None``.
         expect: ``money``, ``%``, ``分`` or a count unit (辆, 人次 …), or ``None``.
         multi: the question asks for several figures (分别/各).
+        asks / year_before: see the attributes below.
         descending: ranking order (True: high to low).
     """
 
@@ -144,6 +147,11 @@ class Intent:
     unknown_unit: str = ""
     lacking: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    asks: str | None = None
+    """A measure only the narrative states: ``change`` / ``growth_rate`` vs last year, or
+    ``last_year`` (see :func:`asked_measure`)."""
+    year_before: bool = False
+    """The named year is the one before the report's (its figures come from 比上年 comparisons)."""
 
 
 # ---------------------------------------------------------------------------- what is asked
@@ -198,6 +206,14 @@ def _codes(text: str) -> tuple[str, ...]:
 
 
 def _table_hint(text: str) -> str | None:
+    """The kind of the table the question names: its printed-style name classified the way
+    ingest classifies titles (:func:`ingest.catalog.classify_title`), else a table word."""
+    for start, end in _table_spans(text):
+        name = re.sub(r"^.*?(?:年度?|的)", "", text[start:end])
+        for begin in range(0, max(1, len(name) - 3)):  # drop leading words until a title is recognised
+            kind = classify_title(name[begin:])
+            if kind != "other":
+                return kind
     for word, kind in TABLE_HINTS:
         if norm(word) in text:
             return kind
@@ -268,7 +284,7 @@ def _table_spans(text: str) -> list[tuple[int, int]]:
                 begin = start + at
                 while (
                     begin > 0
-                    and "\u4e00" <= text[begin - 1] <= "\u9fff"
+                    and ("\u4e00" <= text[begin - 1] <= "\u9fff" or text[begin - 1] in "、“”\"()（）")
                     and text[begin - 1] not in "年的里中在和与及"
                 ):
                     begin -= 1
@@ -297,12 +313,44 @@ def _relevant_concepts(
         for n, c in enumerate(concepts):
             if at <= c.start and c.end <= at + len(q) and c.word != q and norm(c.concept.key) != q:
                 drop.add(n)
-    for start, end in _table_spans(text):
+    spans = _table_spans(text)
+    for start, end in spans:
         for n, c in enumerate(concepts):
             if start <= c.start and c.end <= end:
-                drop.add(n)
+                # named again outside the table's name (…培训费支出预算表中，培训费是多少): asked there
+                again = [m.start() for m in re.finditer(re.escape(c.word), text)
+                         if not any(a <= m.start() < b for a, b in spans)]  # fmt: skip
+                if again:
+                    concepts[n] = replace(c, start=again[0], end=again[0] + len(c.word))
+                else:
+                    drop.add(n)
     kept = [c for n, c in enumerate(concepts) if n not in drop]
     return kept if kept else [c for n, c in enumerate(concepts) if n not in drop or not kept]
+
+
+# How questions ask for a measure the narrative states against last year (wording, any item).
+_VS_LAST_YEAR_ASK = r"(?:比|较|与|同)(?:上年|上一年|去年|上年度|上一年度)(?:预算)?(?:相比)?"
+_CHANGE_ASK = re.compile(
+    _VS_LAST_YEAR_ASK + r"[^，。？?]{0,12}?(?:增加|减少|增长|下降|多|少|变化|变动|压减|降低|上升|减|增)"
+    r"|同比(?:增加|减少|增长|下降)"
+)
+_RATE_ASK = re.compile(r"百分之几|百分比|百分点|增长率|增幅|降幅|幅度|几成|多少%|多少％")
+_LAST_YEAR_ASK = re.compile(r"上年|上一年|去年|上年度")
+
+
+def asked_measure(text: str, year_before: bool = False) -> str | None:
+    """``change`` / ``growth_rate`` (vs last year) / ``last_year`` when the question asks for one.
+
+    ``year_before``: the named year is the one before the report's (``2018年`` asked of a 2019
+    report), so a plain figure question asks for last year's figure.
+    """
+    if _REASON.search(text):
+        return None  # why it changed: a passage, not a figure
+    if _CHANGE_ASK.search(text):
+        return "growth_rate" if _RATE_ASK.search(text) else "change"
+    if _LAST_YEAR_ASK.search(text) or year_before:
+        return None if re.search(r"比|较|相比|对比", text) else "last_year"
+    return None
 
 
 def understand(question: str, records: list[ReportRecord]) -> Intent:
@@ -357,6 +405,8 @@ def understand(question: str, records: list[ReportRecord]) -> Intent:
         descending=descending,
         unknown_unit=scope.unknown_unit,
         lacking=scope.lacking,
+        asks=asked_measure(text, scope.year_before),
+        year_before=scope.year_before,
     )
     log.debug("intent %s", intent)
     return intent

@@ -225,6 +225,10 @@ OWN_TEXT_QUESTIONS = [
     ("临夏市政府办2023年三公经费决算数折合多少万元？", "5.47", "万元"),
     ("临夏市政府办2023年机关运行经费比上年减少了多少？", "191.52", "万元"),
     ("罗庄区政府办和兖州区政府办的住房公积金加起来一共多少？", "142.32", "万元"),
+    # last year's figure: no 2022/2021 report, derived from the next year's 比上年 sentence
+    ("临夏市政府办2022年的机关运行经费是多少？", "315.03", "万元"),
+    ("临沂市政府办2021年收支总计是多少？", "7769.87", "万元"),
+    ("兖州区政府办2023年财政拨款收入比上年增长了百分之几？", "32.89", "%"),
 ]
 
 
@@ -254,6 +258,8 @@ def test_shared_text_special_answers(text_engine: QAEngine) -> None:
         refusal = text_engine.ask(question)
         check(refusal, status=STATUS_UNANSWERABLE)
         assert ".txt" in refusal.answer
+    derived = text_engine.ask("临夏市政府办上年机关运行经费是多少？")
+    assert derived.formula and "123.51 + 191.52 = 315.03" in derived.formula
     unclear = text_engine.ask("2022年政府办公室的三公经费是多少？")
     check(unclear, status=STATUS_AMBIGUOUS)
     assert len(unclear.candidates) == 2 and "180.06" in unclear.answer and "未披露" in unclear.answer

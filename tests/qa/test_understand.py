@@ -228,3 +228,77 @@ def test_verify_flags_numbers_without_a_source() -> None:
     assert unsupported_figures(converted_ok) == []
     invented = Answer("q", "answered", "68.12万元，比上年多3.5万元。", citations=(cite,))
     assert unsupported_figures(invented) == ["3.5"]
+
+
+JIANGSU = [
+    record("江苏省高级人民法院", 2019, kind="预算", region="江苏省", scope="部门"),
+    record("江苏省人大常委会办公厅", 2019, kind="预算", region="江苏省", scope="部门"),
+    record("江苏省人大常委会办公厅", 2017, kind="预算", region="江苏省", scope="部门"),
+    record("江苏省委办公厅", 2019, kind="预算", region="江苏省", scope="部门"),
+    record("江苏省政协办公厅", 2019, kind="预算", region="江苏省", scope="部门"),
+    record("上海市普陀区规划和自然资源局", 2024, region="上海市普陀区", scope="部门"),
+    record("上海市普陀区司法局", 2024, region="上海市普陀区", scope="部门"),
+    record("上海市静安区司法局", 2024, region="上海市静安区", scope="部门"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("省高院2019年培训费预算多少？", "江苏省高级人民法院"),
+        ("江苏高院2019年招待费预算多少钱？", "江苏省高级人民法院"),
+        ("江苏省人民代表大会常务委员会办公厅2019年的人员经费？", "江苏省人大常委会办公厅"),
+        ("2019年省人大办公厅的下属单位有哪些？", "江苏省人大常委会办公厅"),
+        ("中共江苏省委办公厅2019年三公经费？", "江苏省委办公厅"),
+        ("省委办2019年公务接待费？", "江苏省委办公厅"),
+        ("中国人民政治协商会议江苏省委员会办公厅2019年会议费？", "江苏省政协办公厅"),
+        ("普陀区规划资源局2024年的办公费是多少？", "上海市普陀区规划和自然资源局"),
+        ("普陀司法局2024年的办公费是多少？", "上海市普陀区司法局"),
+        ("根据省人大常委会办公厅2019年部门预算，上年收支总计是多少？", "江苏省人大常委会办公厅"),
+    ],
+)
+def test_abbreviated_unit_names_resolve_to_one_unit(question: str, unit: str) -> None:
+    intent = understand(question, JIANGSU)
+    assert intent.units == (unit,) and intent.by_name and len(intent.report_ids) == 1
+
+
+def test_a_short_name_two_units_share_asks_which() -> None:
+    intent = understand("司法局2024年的办公费是多少？", JIANGSU)
+    assert intent.task == "ambiguous" and len(intent.report_ids) == 2
+    assert understand("浦东新区司法局2024年的办公费是多少？", JIANGSU).task == "unanswerable"
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("江苏高院2019年培训费预算比上年减少了多少万元？", "change"),
+        ("基本支出预算比上年增长了百分之几？", "growth_rate"),
+        ("与上年相比，三公经费同比下降幅度是多少？", "growth_rate"),
+        ("上年（2018年）收支预算总计是多少万元？", "last_year"),
+        ("去年的公务接待费是多少？", "last_year"),
+        ("项目支出为啥比上年少了？", None),
+        ("2019年公务接待费是多少？", None),
+        ("2019年比2017年三公经费少了多少？", None),
+    ],
+)
+def test_measures_stated_against_last_year_are_read_from_the_wording(question: str, asks: str | None) -> None:
+    from qa.lexicon import norm
+    from qa.understand import asked_measure
+
+    assert asked_measure(norm(question)) == asks
+
+
+def test_text_fact_labels_must_be_named_by_the_question() -> None:
+    from qa.text_measures import MIN_COVER, label_cover
+
+    assert label_cover("培训费预算支出", "培训费")[0] >= MIN_COVER
+    assert label_cover("收入、支出预算总计", "收支总计")[0] >= MIN_COVER  # 收支 shortens 收入、支出
+    assert label_cover("公用经费", "三公经费")[0] < MIN_COVER  # the shared tail 经费 names nothing
+    assert label_cover("公务接待费预算支出", "培训费")[0] < MIN_COVER
+
+
+def test_a_year_before_the_report_is_read_from_the_next_years_report() -> None:
+    records = [record("江苏省高级人民法院", 2019, kind="预算", region="江苏省", scope="部门")]
+    intent = understand("省高院上一年（2018年）的公务接待费预算是多少？", records)
+    assert intent.year_before and intent.asks == "last_year" and len(intent.report_ids) == 1
+    assert understand("省高院2016年的公务接待费预算是多少？", records).task == "unanswerable"

@@ -1,0 +1,183 @@
+"""Answers from the narrative's own figures, by what they measure (the report's text facts,
+:mod:`ingest.text_facts`): last year's figure (derived from 比上年增加/减少 X, formula shown),
+the change against last year, the growth rate.
+
+A question asks for one of these measures by its wording (:func:`qa.understand.asked_measure`,
+read once into ``Intent.asks``); every text
+fact of that measure is a candidate, scored by how much of its label the question names
+(:func:`label_cover`). An answer needs one candidate whose label the question covers; two
+different figures that fit equally are both shown; otherwise nothing is answered here and the
+engine goes on to tables and sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from difflib import SequenceMatcher
+
+from ingest.text_facts import TextFact
+from qa.compose import answered
+from qa.compute import fmt
+from qa.context import ReportContext
+from qa.lexicon import norm
+from qa.model import Answer, Citation, text_citation
+from qa.scope import unit_names
+
+_VS_LAST_YEAR = r"(?:比|较|与|同)(?:上年|上一年|去年|上年度|上一年度)(?:预算)?(?:相比)?"
+_CHANGE_WORDS = r"增加|减少|增长|下降|多|少|变化|变动|压减|降低|上升|减|增"
+
+# Words that name no item: the measure, the report, the question form.
+_NOT_CONTENT = re.compile(
+    rf"{_VS_LAST_YEAR}|{_CHANGE_WORDS}|上年度?|上一年度?|去年|推算|根据|按照|增减数|"
+    r"了|的|是|为|有|多少万元|多少元|多少钱|多少|几|百分之|百分比|幅度|比例|"
+    r"部门预算|单位预算|预算公开|预算说明|部门决算|决算|公开|预算|支出|安排|资金|数额|金额|数|"
+    r"[（）()，,。？?、“”\"‘’\s\d]|年"
+)
+_LABEL_NOISE = re.compile(r"[（(][^）)]*[）)]|预算|支出|数|[、，,“”\"\s]")
+
+_GENERIC_TAIL = re.compile(r"(?:经费|费用|资金)$")
+"""Tails every item shares (公用经费, 三公经费): they say nothing of which item."""
+
+MIN_COVER = 0.6
+"""Share of a text fact's label (its item words) the question must name."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    fact: TextFact
+    cover: float
+    matched: int
+
+
+def content(question: str, ctx: ReportContext) -> str:
+    """The question's item words: unit names, years and measure words taken out."""
+    text = norm(question)
+    for name in sorted(unit_names(ctx.record), key=len, reverse=True):
+        text = text.replace(name, "")
+    text = re.sub(r"20\d{2}年度?", "", text)
+    return _NOT_CONTENT.sub("", text)
+
+
+def label_cover(label: str, asked: str) -> tuple[float, int]:
+    """(share of the label's item words found in the question's, characters matched).
+
+    Matched blocks of two or more characters count (收支预算总计 covers 收入、支出预算总计's
+    预算总计 and, as an abbreviation, its 收/支); the label loses its brackets, 预算/支出/数.
+    """
+    # 人大事务（款）人大立法（项）支出 → 人大立法: the 类/款 before are the item's parents
+    own = re.split(r"[（(](?:类|款)[）)]", re.sub(r"\s+", "", label))[-1] or label
+    core = _GENERIC_TAIL.sub("", norm(_LABEL_NOISE.sub("", own)))
+    asked = _GENERIC_TAIL.sub("", asked)
+    if not core or not asked:
+        return 0.0, 0
+    blocks = SequenceMatcher(None, core, asked, autojunk=False).get_matching_blocks()
+    matched = sum(b.size for b in blocks if b.size >= 2)
+    if 2 * matched >= len(core):  # single characters count beside a longer match (收/支 of 收支)
+        matched += sum(b.size for b in blocks if b.size == 1)
+    return matched / len(core), matched
+
+
+def candidates(facts: Sequence[TextFact], measure: str, asked: str) -> list[Candidate]:
+    """Text facts of ``measure`` whose label the question covers, best first (one per value)."""
+    found: list[Candidate] = []
+    for fact in facts:
+        if fact.measure != measure:
+            continue
+        cover, matched = label_cover(fact.label, asked)
+        if cover >= MIN_COVER and matched >= 2:
+            found.append(Candidate(fact, cover, matched))
+    found.sort(key=lambda c: (-c.cover, -c.matched, c.fact.page or 0))
+    return found
+
+
+def _citation(ctx: ReportContext, fact: TextFact) -> Citation:
+    """The sentence in the chunk that prints it (that chunk's file and page)."""
+    flat = re.sub(r"\s+", "", fact.sentence)
+    for chunk in ctx.chunks:
+        if (fact.page is None or chunk.page == fact.page) and flat[:20] in re.sub(r"\s+", "", chunk.text):
+            return ctx.cite_text(chunk, fact.sentence, (fact.text,) if fact.text else ())
+    r = ctx.record.report
+    return Citation(r.report_id, r.source_file, r.unit_name, r.fiscal_year, fact.page, "",
+                    " > ".join(fact.section_path), "", fact.sentence, fact.line)  # fmt: skip
+
+
+def _shown(fact: TextFact, question: str) -> tuple[Decimal, str]:
+    """The value to give and its words (a change or rate is given as its size, with its direction)."""
+    if fact.measure == "last_year":
+        return fact.value, f"{fmt(fact.value)}{fact.unit}"
+    size = abs(fact.value)
+    word = "减少" if fact.value < 0 else "增加"
+    if fact.measure == "growth_rate":
+        word = "下降" if fact.value < 0 else "增长"
+    return size, f"{word}{fmt(size)}{fact.unit}"
+
+
+_SUM_ASK = re.compile(r"一共|总共|合计|共计|加起来|加在一起|总计|总和")
+
+
+def _items(question: str, ctx: ReportContext) -> list[str]:
+    """The items of a question naming several (``人大立法、人大监督…这五项``): each one's words."""
+    pieces = re.split(r"、|以及|和|及", norm(question))
+    items = [content(p, ctx) for p in pieces]
+    return items if len(pieces) >= 2 and all(len(i) >= 2 for i in items) else []
+
+
+def measure_answer(question: str, ctx: ReportContext, facts: Sequence[TextFact],
+                   measure: str) -> Answer | None:  # fmt: skip
+    """The answer from the report's text facts of ``measure``, or ``None`` when none fits."""
+    items = _items(question, ctx)
+    if items and measure in ("change", "last_year"):
+        return _several(question, ctx, facts, measure, items)
+    found = candidates(facts, measure, content(question, ctx))
+    if not found:
+        return None
+    best = found[0]
+    rivals = [c for c in found[1:] if (c.cover, c.matched) == (best.cover, best.matched)]
+    rivals = [c for c in rivals if c.fact.value != best.fact.value]
+    chosen = [best, *rivals]
+    parts = [_described(c.fact, measure) for c in chosen]
+    citations = [_citation(ctx, c.fact) for c in chosen]
+    value, _ = _shown(best.fact, question)
+    if rivals:
+        text = "有两个数字都符合问题：" + "；".join(parts) + f"。出处：{ctx.title()}说明部分。"
+    else:
+        text = f"{parts[0]}。出处：{ctx.title()}说明部分“{citations[0].quote}”"
+    return answered(question, text, citations, value, best.fact.unit, best.fact.formula or None)
+
+
+def _described(fact: TextFact, measure: str) -> str:
+    _, words = _shown(fact, "")
+    year = f"{fact.year}年" if fact.year else ""
+    how = f"（推算：{fact.formula}）" if fact.formula else ""
+    what = f"{year}{fact.label}" if measure == "last_year" else f"{fact.label}比上年"
+    return f"{what}{words}{how}"
+
+
+def _several(question: str, ctx: ReportContext, facts: Sequence[TextFact], measure: str,
+             items: list[str]) -> Answer | None:  # fmt: skip
+    """Every named item's figure; their sum (formula shown) when the question asks for one."""
+    chosen: list[TextFact] = []
+    for item in items:
+        found = [c for c in candidates(facts, measure, item) if c.fact not in chosen]
+        if not found:
+            return None  # one item not stated: no partial answer
+        chosen.append(found[0].fact)
+    units = {f.unit for f in chosen}
+    parts = [_described(f, measure) for f in chosen]
+    citations = [_citation(ctx, f) for f in chosen]
+    if not _SUM_ASK.search(norm(question)) or len(units) != 1:
+        text = "；".join(parts) + f"。出处：{ctx.title()}说明部分。"
+        first, _ = _shown(chosen[0], question)
+        return answered(question, text, citations, first, chosen[0].unit)
+    unit = units.pop()
+    total = sum((f.value for f in chosen), Decimal(0))
+    shown = [f"({fmt(f.value)})" if f.value < 0 else fmt(f.value) for f in chosen]
+    formula = " + ".join(shown) + f" = {fmt(total)} {unit}"
+    size = abs(total) if measure == "change" else total
+    word = ("减少" if total < 0 else "增加") if measure == "change" else ""
+    text = (f"合计{word}{fmt(size)}{unit}。计算：{formula}。其中：" + "；".join(parts)
+            + f"。出处：{ctx.title()}说明部分。")  # fmt: skip
+    return answered(question, text, citations, size, unit, formula)
