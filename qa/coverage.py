@@ -34,7 +34,8 @@ _NOT_ITEMS = re.compile(
     r"钱|万元|亿元|元|块|金额|数额|数字|资金|年度|本年|全年|年初|当年|"
     r"部门预算|单位预算|部门决算|单位决算|预算公开|决算公开|预算表|决算表|预算数|决算数|预算|决算|"
     r"公开|说明|报告|情况|表格|表|栏|项目里|里面|里|中|其中|之中|上|下|这项|这一项|那一项|"
-    r"支出|经费|费用|开支|开销|收入|来源|"
+    r"支出|经费|费用|开支|开销|收入|来源|功能科目|经济科目|功能分类|经济分类|科目|一般公共预算|财政拨款|"
+    r"分别|各是|各为|批次|人次|团组|平均|每|一个|一共|"
     r"[\d.,%％（）()，,。？?！!、；;：:“”\"‘’《》<>\s\-—·]"
 )
 
@@ -92,3 +93,22 @@ def restates_question(question: str, answer: Answer) -> bool:
         if Decimal(m.group(1)) == answer.value and m.group(2) == answer.unit:
             return True
     return False
+
+
+_MONEY = ("元", "万元", "亿元")
+EXPECTED_WORDS = {"money": "金额", "%": "比例（百分比）", "分": "分数"}
+"""How a refusal names the kind of figure that was asked for."""
+
+
+def unit_fits(expect: str | None, unit: str | None) -> bool:
+    """Whether an answer's unit is of the kind the question asks for (``money``, ``%``, ``分``,
+    a count unit such as 辆/人次); unknown on either side fits."""
+    if not expect or not unit:
+        return True
+    if expect == "money":
+        return unit in _MONEY
+    if expect == "%":
+        return unit in ("%", "个百分点")
+    if unit in _MONEY or unit == "%":
+        return False  # a count or score was asked, an amount or rate found
+    return True

@@ -101,7 +101,8 @@ def cross_answer(intent: Intent, contexts: Sequence[ReportContext], resolver: Re
         return Answer(intent.question, STATUS_UNANSWERABLE, text, citations=tuple(citations),
                       searched=tuple(c.file for c in contexts))  # fmt: skip
     years = {ctx.year for ctx, _ in have}
-    year_note = "（注意：各报告年度不同）" if len(years) > 1 else ""
+    one_unit = len({ctx.unit for ctx, _ in have}) == 1  # one unit's years compared: no warning
+    year_note = "（注意：各报告年度不同）" if len(years) > 1 and not one_unit else ""
     gap = f"未披露：{'、'.join(_label(c) for c in missing)}。" if missing else ""
     if intent.lacking:
         year = intent.years[0] if intent.years else ""
@@ -146,7 +147,11 @@ def cross_answer(intent: Intent, contexts: Sequence[ReportContext], resolver: Re
     if operation == "difference" and len(operands) == 2:
         result = difference(operands[0], operands[1], absolute=True)
         more = _in_wan(operands[0]) >= _in_wan(operands[1])
-        lead = f"{have[0][0].unit}比{have[1][0].unit}{'多' if more else '少'}"
+        (first, _), (second, _) = have[0], have[1]
+        if first.unit == second.unit:  # one unit, two years (2019年比2017年)
+            lead = f"{first.unit}{first.year}年比{second.year}年{'多' if more else '少'}"
+        else:
+            lead = f"{first.unit}比{second.unit}{'多' if more else '少'}"
         text = f"{lead}{result.shown()}{result.unit}。计算：{result.formula}。{gap}{year_note}"
         return answered(intent.question, text, citations, result.value, result.unit, result.formula)
     body = "；".join(f"{c.unit}（{c.year}年）：{_shown(f.operand)}" for c, f in have)

@@ -214,7 +214,7 @@ class QAEngine:
         if intent.asks and len(contexts) == 1:
             stated = text_measures.measure_answer(question, ctx, ctx.text_facts, intent.asks)
             if stated is not None:
-                return stated
+                return self._covered(intent, ctx, stated, items=False)
             if intent.year_before:
                 year = intent.years[0]
                 return refused(question, f"没有{ctx.unit}{year}年度的报告；{ctx.title()}的说明中也没有找到"
@@ -229,8 +229,8 @@ class QAEngine:
             "consistency": lambda c, i: consistency.consistency_answer(i, c, self.resolver),
         }[intent.task]
         answer = handler(ctx, intent)
-        if answer is not None and intent.task in ("lookup", "count") and answer.status == STATUS_ANSWERED:
-            answer = self._covered(intent, ctx, answer)
+        if answer is not None and intent.task in ("lookup", "count", "compute") and answer.status == STATUS_ANSWERED:
+            answer = self._covered(intent, ctx, answer, items=intent.task != "compute")
         if answer is None:
             # nothing the rules know of (a concept, a code, a quoted name) → the question was not read
             understood = bool(intent.concepts or intent.codes or intent.quoted)
@@ -239,11 +239,17 @@ class QAEngine:
             )
         return answer
 
-    def _covered(self, intent: Intent, ctx: ReportContext, answer: Answer) -> Answer:
-        """The answer, or a refusal when its evidence is about something else (:mod:`qa.coverage`)."""
-        missing = coverage.uncovered(intent.question, answer.citations, unit_names(ctx.record))
-        if coverage.restates_question(intent.question, answer):
-            missing = missing or ["问题自己给出的数字以外的内容"]
+    def _covered(self, intent: Intent, ctx: ReportContext, answer: Answer, items: bool = True) -> Answer:
+        """The answer, or a refusal when its evidence is about something else (:mod:`qa.coverage`):
+        a figure of another kind than asked (an amount for a count or a rate), an item of the
+        question its evidence does not name (``items``), or a figure the question states itself."""
+        missing = []
+        if not coverage.unit_fits(intent.expect, answer.unit):
+            missing = [coverage.EXPECTED_WORDS.get(intent.expect or "", f"以{intent.expect}计的数字")]
+        elif items:
+            missing = coverage.uncovered(intent.question, answer.citations, unit_names(ctx.record))
+        if not missing and coverage.restates_question(intent.question, answer):
+            missing = ["问题自己给出的数字以外的内容"]
         if not missing:
             return answer
         log.info("answer to %r does not cover %s; refused", intent.question, missing)

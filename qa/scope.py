@@ -18,7 +18,7 @@ from ingest.unit_names import NOT_PLACE_WORDS, abbreviates, aliases, canonical_t
 from qa.lexicon import norm
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
-_COMPARISON_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|相较)\s*(20\d{2})")
+_COMPARISON_YEAR = re.compile(r"(?:比|较|与|同|跟|相比|对比|相较)\s*(20\d{2})")
 _ALL_UNITS = re.compile(
     r"这[五六七八九十两三四几\d]+[个家]|这几[个家]|[五六七八九十两三四\d]+个(?:政府办|单位|部门)|各[个家]|所有|全部"
 )
@@ -83,11 +83,15 @@ def _mentions(text: str, name: str) -> list[tuple[int, int, bool]]:
 _PLACE_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:省|市|区|县|旗|盟)$")
 
 
+_FUNCTION_CHARS = frozenset("在的里和与及是年中对于从向给按据说称了")
+"""Characters of the question's own words, never of a place name (经费在省高院…: 费在 is no place)."""
+
+
 def _foreign_place(before: str, region: str) -> bool:
     """Whether the text ends with a place (two or more characters and a level word) that is not
     part of ``region``: 青山市 before 财政局, 浦东新区 before 司法局 — but not 根据省 or 江苏省."""
     m = _PLACE_BEFORE.search(before)
-    if not m or m.group(1) in NOT_PLACE_WORDS:
+    if not m or m.group(1) in NOT_PLACE_WORDS or any(ch in _FUNCTION_CHARS for ch in m.group(1)):
         return False
     return not any(before[-k:] in region for k in range(2, min(len(before), 7) + 1))
 
@@ -202,6 +206,9 @@ class Scope:
     """A unit the question names that no ingested report is from (``北京市财政局``)."""
     lacking: tuple[str, ...] = ()
     """Named units with no report for the named year (the others are answered)."""
+    compared_years: tuple[int, ...] = ()
+    """Years the question compares the named year with (``2019年比2017年``) whose reports of the
+    named unit are in scope too (after the named year's)."""
     year_before: bool = False
     """The named year has no report but the next year's report is in scope: it states last
     year's figures only through its comparisons (比上年增加/减少)."""
@@ -250,6 +257,15 @@ def resolve_scope(question: str, records: list[ReportRecord]) -> Scope:
                     continue
                 pool = with_year
             chosen.extend(_kind_filter(text, pool))
+        versus = [y for y in _years(text)[1] if y not in years]
+        if chosen and versus and len(named) == 1 and len(years) <= 1:
+            # 2019年比2017年: the named unit's report of the compared year too, the named year first
+            unit_records = next(iter(named.values()))
+            earlier = _kind_filter(text, [r for r in unit_records if r.report.fiscal_year in versus])
+            if earlier:
+                units = tuple(dict.fromkeys(r.report.unit_name for r in chosen))
+                return Scope(tuple(chosen) + tuple(earlier), units, True, years, None, False,
+                             compared_years=tuple(sorted({r.report.fiscal_year for r in earlier})))  # fmt: skip
         if not chosen and missing is not None and len(named) == 1 and len(years) == 1:
             following = [r for rs in named.values() for r in rs if r.report.fiscal_year == years[0] + 1]
             if following:  # 2018 asked, the 2019 report compares with it

@@ -54,6 +54,8 @@ COUNT_UNITS = (
     "件",
 )
 _COUNT_ASK = re.compile(r"(?:几|多少)\s*(人次|批次|辆|个|篇|份|人|次|项|台|套|家|名|团组|期|件)")
+_COUNTS_NAMED = re.compile(r"(批次|人次|团组数?|辆数|车辆数)(?:和|、|及|与)[^，,。？?]{0,8}?(?:分别|各)?(?:是|为|有)?(?:多少|几)")
+"""``批次和人次分别是多少``: counts named before the question word."""
 _PERCENT_ASK = re.compile(
     r"百分之几|百分之多少|百分比|多少%|占比|比例|比重|执行率|完成率|增幅|降幅|增长率|几成"
 )
@@ -62,25 +64,31 @@ _WANT_UNIT = re.compile(r"(?:折合|换算成?|合计?|是|为|有|花了?|多�
 
 _CONSISTENCY = re.compile(
     r"一致吗|一致么|是否一致|一不一致|对得上|对不上|相符|符合吗|算得对|算对了|对不对|写的一样|写得一样|一样吗|吻合|矛盾|有出入|"
-    r"等于[^？?。]{0,16}吗|是否(?:正好)?等于|是不是(?:正好)?等于|等不等于|相等吗|是否相等"
+    r"等于[^？?。]{0,16}吗|是否(?:正好|恰好|刚好)?等于|是不是(?:正好|恰好|刚好)?等于|等不等于|相等吗|是否相等|"
+    r"是否正确|正确吗|对吗|准确吗|算错|有没有错"
 )
 _DEFINITION = re.compile(
     r"口径|定义|含义|什么意思|是指什么|指什么|指的是|是什么意思|反映(?:的是)?什么|主要反映|评为|等级标准|才能评|算优|是怎么定义|"
+    r"指啥|是啥意思|啥意思|怎么解释|如何解释|如何界定|怎么界定|反映哪些|花在(?:啥|什么)上|用在(?:啥|什么)上|"
     r"^什么(?:是|叫)|(?:经费|支出|收入|结余|费)(?:是|指)(?:什么|啥)[？?]?$"
 )
-_REASON = re.compile(r"为什么|为啥|原因|怎么回事|为何|咋")
+_REASON = re.compile(
+    r"为什么|为啥|原因|理由|怎么回事|为何|咋|怎么(?:会)?[^，,。？?]{0,12}(?:少|多|增加|减少|下降|上升|降|涨)了"
+)
 _PASSAGE = re.compile(r"哪些|都是些|是些什么|什么车|有什么|列举|包括什么|包括哪|哪几")
-_YESNO = re.compile(r"吗[？?]?$|有没有|是否|了没|有无")
+_YESNO = re.compile(r"吗[？?]?$|有没有|是否|了没|有无|(.)没\1|过没有|了没有|没有[？?]?$")
 _RANK = re.compile(r"排序|排个序|排一下|排名|从高到低|从低到高|从多到少|从少到多|从大到小|从小到大")
 _SUPERLATIVE = re.compile(r"最多|最高|最大|最少|最低|最小")
 _WHICH = re.compile(r"哪个|哪家|哪一个|哪一家|谁的|谁多|谁少|谁更|谁花|哪些单位|哪几个")
 _ALL_UNITS = re.compile(
     r"这[五六七八九十两三四几\d]+[个家]|这几[个家]|[五六七八九十两三四\d]+个(?:政府办|单位|部门)|各[个家]|所有|全部"
 )
-_AVERAGE = re.compile(r"平均每|人均|每人次|每辆|每批次|每个项目|每人")
+_AVERAGE = re.compile(
+    r"平均每|人均|每人次|每辆|每批次|每个项目|每人|平均(?:到)?一(?:辆|个人次|人次|批次|个项目|人)|一(?:辆|个人次|人次|批次)[^，,。]{0,4}平均"
+)
 _SHARE = re.compile(r"占(?:了)?.{0,20}?(?:比例|比重|百分之|多少|几成|%)|占比|的比例|的比重|比例是多少|比率")
 _COMPLETION = re.compile(
-    r"完成(?:了)?(?:年初)?预算(?:的)?(?:百分之|多少|几)|预算执行率|执行率|完成率|完成了百分之"
+    r"完成(?:了)?(?:年初)?预算(?:的)?(?:百分之|多少|几|比例|比率)|预算执行率|执行率|完成率|完成了百分之"
 )
 _CHANGE = re.compile(
     r"(?:比|较|与)(?:上年|去年|上一年|前一年|20\d{2}年?)|同比|上年|去年|增长了?多少|增幅|降幅|变动"
@@ -88,7 +96,7 @@ _CHANGE = re.compile(
 _DIFFERENCE = re.compile(
     r"比.{1,30}?(?:多|少|高|低|超|省)(?:了|花了|花)?(?:多少|几)|差额|相差|差多少|差了多少|多出|少花"
 )
-_SUM = re.compile(r"加起来|加在一起|合起来|之和|总和|一共|总共|合计是多少|合计多少|共计")
+_SUM = re.compile(r"加起来|加在一起|合起来|之和|总和|一共|总共|合计(?:是|为)?多少|共计")
 _CONVERT = re.compile(r"折合|换算")
 _MULTI = re.compile(r"分别|各是|各为|各有|各多少|和.{1,20}(?:各|分别)")
 
@@ -176,6 +184,9 @@ def _expect(text: str) -> str | None:
     m = _COUNT_ASK.search(text)
     if m:
         return m.group(1)
+    m = _COUNTS_NAMED.search(text)
+    if m:
+        return re.sub(r"数$", "", m.group(1))
     if _PERCENT_ASK.search(text):
         return "%"
     if _SCORE_ASK.search(text) and "钱" not in text:
@@ -226,8 +237,10 @@ def _task(
     comparing = bool(
         scope.all_units or _WHICH.search(text) or _RANK.search(text) or _SUPERLATIVE.search(text)
     )
-    several = (scope.by_name and len(scope.units) + len(scope.lacking) > 1) or (
-        not scope.by_name and comparing
+    several = (
+        (scope.by_name and len(scope.units) + len(scope.lacking) > 1)
+        or (not scope.by_name and comparing)
+        or bool(scope.compared_years)
     )
     if _CONSISTENCY.search(text):
         return "consistency", None
@@ -334,7 +347,7 @@ _CHANGE_ASK = re.compile(
     _VS_LAST_YEAR_ASK + r"[^，。？?]{0,12}?(?:增加|减少|增长|下降|多|少|变化|变动|压减|降低|上升|减|增)"
     r"|同比(?:增加|减少|增长|下降)"
 )
-_RATE_ASK = re.compile(r"百分之几|百分比|百分点|增长率|增幅|降幅|幅度|几成|多少%|多少％")
+_RATE_ASK = re.compile(r"百分之|百分比|百分点|增长率|增幅|降幅|涨幅|幅度|几成|多少%|多少％")
 _LAST_YEAR_ASK = re.compile(r"上年|上一年|去年|上年度")
 
 
