@@ -182,10 +182,11 @@ def _about(found: Found, subject: str, context: str = "") -> bool:
 
 
 def _average(intent: Intent, ctx: ReportContext, resolver: Resolver, text: str) -> Answer | None:
-    m = re.search(r"(?:平均)?每(辆|人次|批次|个项目|个|人|项)", text)
+    m = re.search(r"(?:平均)?(?:每|一)(辆|人次|批次|个项目|个|人|项)", text)
     unit = m.group(1).replace("个项目", "个") if m else "人次"
     amount_phrase = _strip_tail(
-        re.sub(r"(?:平均)?(?:到|下来|分摊到|摊到)?每(?:辆车?|人次|批次|个项目|个|人|项)(?:平均)?|平均(?:到|下来)?", "", text)
+        re.sub(r"(?:平均)?(?:到|下来|分摊到|摊到)?(?:每|一)(?:辆车?|个?人次|批次|个项目|个|人|项)(?:平均)?|平均(?:到|下来)?"
+               r"|要花|花了|花|是多少|多少", "", text)
     )
     amount = _resolve(resolver, ctx, intent, amount_phrase, expect="money", measure=own_measure(ctx))
     if amount is None:
@@ -206,6 +207,9 @@ def _average(intent: Intent, ctx: ReportContext, resolver: Resolver, text: str) 
 
 def _share_phrases(text: str) -> tuple[str, str, str] | None:
     """(part, whole, container) phrases of a share question."""
+    m = re.search(r"(.+?)在(.+?)(?:里面|之中|中|里)(?:的)?(?:占比|所占比例|所占比重|占)", text)
+    if m:  # 人员经费在基本支出中占比多少
+        return _strip_tail(m.group(1)), _strip_tail(m.group(2)), m.group(2)
     m = re.search(r"(.+?)占(?:了)?(.*?)(?:的)?(?:比例|比重|百分之|多少|多大|多高|几成|%|比)", text)
     if m:
         part, whole = m.group(1), _strip_tail(m.group(2))

@@ -60,7 +60,7 @@ _PERCENT_ASK = re.compile(
     r"百分之几|百分之多少|百分比|多少%|占比|比例|比重|执行率|完成率|增幅|降幅|增长率|几成"
 )
 _SCORE_ASK = re.compile(r"多少分|几分|得分|打分|满分|分值")
-_WANT_UNIT = re.compile(r"(?:折合|换算成?|合计?|是|为|有|花了?|多少|几)\s*(?:多少)?\s*(亿元|万元|万|元|块)")
+_WANT_UNIT = re.compile(r"(?:折合|换算成?|折成|折算成?|换成|合计?|是|为|有|花了?|多少|几)\s*(?:多少)?\s*(亿元|万元|万|元|块)")
 
 _CONSISTENCY = re.compile(
     r"一致吗|一致么|是否一致|一不一致|对得上|对不上|相符|符合吗|算得对|算对了|对不对|写的一样|写得一样|一样吗|吻合|矛盾|有出入|"
@@ -94,10 +94,11 @@ _CHANGE = re.compile(
     r"(?:比|较|与)(?:上年|去年|上一年|前一年|20\d{2}年?)|同比|上年|去年|增长了?多少|增幅|降幅|变动"
 )
 _DIFFERENCE = re.compile(
-    r"比.{1,30}?(?:多|少|高|低|超|省)(?:了|花了|花)?(?:多少|几)|差额|相差|差多少|差了多少|多出|少花"
+    r"比.{1,30}?(?:多|少|高|低|超|省)(?:了|花了|花)?(?:多少|几)|差额|相差|差多少|差了多少|多出|少花|"
+    r"(?:比|较)\s*20\d{2}.{0,20}?(?:增加|减少|增长|下降)了?(?:多少|几)"
 )
 _SUM = re.compile(r"加起来|加在一起|合起来|之和|总和|一共|总共|合计(?:是|为)?多少|共计")
-_CONVERT = re.compile(r"折合|换算")
+_CONVERT = re.compile(r"折合|换算|折成|折算|换成")
 _MULTI = re.compile(r"分别|各是|各为|各有|各多少|和.{1,20}(?:各|分别)")
 
 
@@ -264,12 +265,12 @@ def _task(
         return "reason", None
     if _AVERAGE.search(text):
         return "compute", "average"
+    if _COMPLETION.search(text):  # 完成年初预算的比例: a completion rate, not a share
+        return "compute", "completion"
     if _SHARE.search(text) and not _CHANGE.search(text):
         return "compute", "share"
     if _CONVERT.search(text):
         return "compute", "convert"
-    if _COMPLETION.search(text):
-        return "compute", "completion"
     if _CHANGE.search(text):
         return "compute", "change"
     if _DIFFERENCE.search(text):
