@@ -8,7 +8,11 @@ of printed texts. This module decides, the same way for PDFs and text files:
 - which columns hold 功能分类/经济分类 codes (joined when split over 类|款|项
   columns; ``2010350.00`` read as ``2010350``), labels, and 行次/栏次 numbers;
 - side-by-side column groups (收入 | 支出 in summary tables, 人员经费 | 公用经费 in
-  基本支出明细表), unfolded into separate rows tagged with their group;
+  基本支出明细表), unfolded into separate rows tagged with their group, each value
+  column under its group's header (the one over the group's label column);
+- several label columns (一般公共预算资金 | 公共财政拨款资金; 政府采购 品目大类 | 专项 |
+  品目): the row's label is its most specific one, the levels above it its group;
+  columns of words (采购组织形式) are kept as cells without value;
 - each value cell's ``Decimal`` value and unit.
 
 Blank cells carry no value; an explicit ``0.00`` or ``-`` is a zero.
@@ -21,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ingest.catalog import classify_title
-from ingest.model import Cell, Location, Row, Table
+from ingest.model import COLUMN_SEPARATOR, Cell, Location, Row, Table
 from ingest.numbers import is_blank_or_dash, join_code_parts, normalize_code, parse_number
 from ingest.rawtable import RawCell, RawTable
 
@@ -29,8 +33,12 @@ _CJK = r"[\u3000-\u9fff\uff00-\uffef“”]"
 CJK_SPACE = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
 """Spaces between two CJK characters: Chinese is written without them (a gap in print is not one)."""
 _LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\.00)?\s*(\S.*)$")
-_CHINESE_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))")
-_TOTAL_LABEL = re.compile(r"^(?:合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计|人员经费合计|公用经费合计)$")
+_CHINESE_ORDINAL = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))"
+)
+_TOTAL_LABEL = re.compile(
+    r"^(?:合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计|人员经费合计|公用经费合计)$"
+)
 _SMALL_INT = re.compile(r"^\d{1,2}$")
 _DECIMAL = re.compile(r"\d\.\d")
 _PLACEHOLDER = re.compile(r"^[Xx×]+$")
@@ -39,6 +47,9 @@ ROLE_CODE = "code"
 ROLE_LABEL = "label"
 ROLE_LINENO = "lineno"
 ROLE_VALUE = "value"
+ROLE_ATTRIBUTE = "attribute"
+"""A column of words beside the figures (采购组织形式: 政府集中采购; 经济科目: 会议费): kept as
+cells without value; it neither labels the row nor ends a column group."""
 
 
 def normalize_text(text: str) -> str:
@@ -88,8 +99,8 @@ def _header_row_count(grid: list[list[str]]) -> int:
     return min(2, len(grid))
 
 
-def _header_paths(header: list[list[RawCell | None]], width: int) -> list[tuple[str, ...]]:
-    """One header path per column, forward-filling merged cells of upper rows."""
+def _header_grid(header: list[list[RawCell | None]], width: int) -> list[list[str]]:
+    """The header rows' texts, merged cells of upper rows forward-filled to the right."""
     rows = [[_text(c) for c in r] for r in header]
     merged = [[c is None for c in r] for r in header]
     filled = [list(r) for r in rows]
@@ -104,15 +115,21 @@ def _header_paths(header: list[list[RawCell | None]], width: int) -> list[tuple[
             left_has_children = any(rows[k][j - 1] for k in range(i + 1, len(rows)))
             if merged[i][j] or (below and left_has_children):
                 filled[i][j] = filled[i][j - 1]
-    paths: list[tuple[str, ...]] = []
-    for j in range(width):
-        parts: list[str] = []
-        for i in range(len(filled)):
-            part = filled[i][j]
-            if part and (not parts or parts[-1] != part):
-                parts.append(part)
-        paths.append(tuple(parts))
-    return paths
+    return filled
+
+
+def _path_of(parts: list[str]) -> tuple[str, ...]:
+    """Non-empty parts, a part repeated by a vertically merged cell once."""
+    path: list[str] = []
+    for part in parts:
+        if part and (not path or path[-1] != part):
+            path.append(part)
+    return tuple(path)
+
+
+def _header_paths(filled: list[list[str]], width: int) -> list[tuple[str, ...]]:
+    """One header path per column, top to bottom."""
+    return [_path_of([row[j] for row in filled]) for j in range(width)]
 
 
 def _role(path: tuple[str, ...]) -> str:
@@ -141,13 +158,26 @@ def _infer_roles(paths: list[tuple[str, ...]], body: list[list[str]]) -> list[st
                 # a column of codes before the labels (header said nothing useful)
                 if all(len(normalize_code(t)) in (3, 5, 7) for t in column):
                     roles[j] = ROLE_CODE
-            elif texts >= max(2, len(column) * 0.6) and j == 0:
+            elif texts >= max(2, len(column) * 0.6) and (j == 0 or _continues_label(paths, roles, j)):
                 roles[j] = ROLE_LABEL
+            elif texts == len(column) and texts >= 2 and not _is_placeholder_column(column):
+                roles[j] = ROLE_ATTRIBUTE
         if roles[j] == ROLE_VALUE and column and all(_SMALL_INT.match(t) for t in column):
             # 行次 numbers whose header was lost
             if j > 0 and roles[j - 1] == ROLE_LABEL and len(column) >= 3:
                 roles[j] = ROLE_LINENO
     return roles
+
+
+def _continues_label(paths: list[tuple[str, ...]], roles: list[str], j: int) -> bool:
+    """A column of words right of a label column, under no header of its own (the label
+    header spans both, or is printed over the first only): a second, finer label level
+    (一般公共预算资金 | 公共财政拨款（补助）资金)."""
+    return j > 0 and roles[j - 1] == ROLE_LABEL and (not paths[j] or paths[j] == paths[j - 1])
+
+
+def _is_placeholder_column(column: list[str]) -> bool:
+    return all(_PLACEHOLDER.match(t) or is_blank_or_dash(t) for t in column)
 
 
 @dataclass(frozen=True)
@@ -156,25 +186,55 @@ class _Group:
     columns: tuple[int, ...]
 
 
-def _groups(paths: list[tuple[str, ...]], roles: list[str]) -> list[_Group]:
-    """Split columns into side-by-side groups: a new group starts where a code or
-    label column follows a value or 行次 column."""
+def _groups(filled: list[list[str]], paths: list[tuple[str, ...]], roles: list[str]) -> list[_Group]:
+    """Split columns into side-by-side groups: a new group starts where a code or label
+    column follows a value or 行次 column (columns of words in between do not count).
+
+    In a table of several groups, the value columns' header paths are aligned in place to
+    their group's: a group's header is what is printed over its first code or label column
+    (``支出 / 功能分类`` over ``功能科目名称``), even where a header cell drawn too wide
+    spans the group's 金额 column as well (``支出用途`` over 功能分类's 金额).
+    """
     spans: list[list[int]] = []
+    previous = ""
     for j, role in enumerate(roles):
         structural = role in (ROLE_CODE, ROLE_LABEL)
-        if not spans or (structural and roles[j - 1] in (ROLE_VALUE, ROLE_LINENO)):
+        if not spans or (structural and previous in (ROLE_VALUE, ROLE_LINENO)):
             spans.append([])
         spans[-1].append(j)
+        previous = role if role != ROLE_ATTRIBUTE else previous
     if len(spans) == 1:
         return [_Group("", tuple(spans[0]))]
     groups: list[_Group] = []
     for span in spans:
+        for j, path in _aligned_paths(filled, paths, roles, span).items():
+            paths[j] = path
         tops = [paths[j][0] for j in span if paths[j]]
         name = ""
         if tops and all(t == tops[0] for t in tops) and len(tops) == len(span):
             name = tops[0]
         groups.append(_Group(name, tuple(span)))
     return groups
+
+
+def _aligned_paths(
+    filled: list[list[str]], paths: list[tuple[str, ...]], roles: list[str], span: list[int]
+) -> dict[int, tuple[str, ...]]:
+    """The header paths of a group's value columns under the group's header: the header
+    over its first code/label column less that column's own name, then each value
+    column's own header from the row where that name is printed down."""
+    first = next((j for j in span if roles[j] in (ROLE_CODE, ROLE_LABEL)), None)
+    if first is None or len(paths[first]) < 2:
+        return {}
+    own = paths[first]
+    start = next(i for i, row in enumerate(filled) if row[first] == own[-1])
+    aligned: dict[int, tuple[str, ...]] = {}
+    for j in span:
+        if roles[j] in (ROLE_VALUE, ROLE_ATTRIBUTE):
+            tail = _path_of([row[j] for row in filled[start:]])
+            if tail:
+                aligned[j] = _path_of([*own[:-1], *tail])
+    return aligned
 
 
 def _cell_unit(path: tuple[str, ...], table_unit: str) -> str:
@@ -210,17 +270,55 @@ def _split_code_label(code: str, label: str) -> tuple[str, str]:
     return code, label
 
 
+def _label_levels(
+    texts: dict[int, str], columns: list[int], above: dict[int, str], with_values: bool
+) -> tuple[str, list[str]]:
+    """The row's label and its parents when a group has several label columns (一般公共
+    预算资金 | 公共财政拨款（补助）资金; 品目大类 | 专项 | 品目).
+
+    The label is the rightmost one printed; the levels left of it come from this row or,
+    when blank or merged, from the rows above. ``above`` (column → last label printed
+    there) is updated: any text printed (words of an attribute column such as 经济科目
+    too) resets the levels right of it. A row with figures but no label of its own (the
+    next 经济科目 of one 专项) takes the deepest level still open above it.
+
+    Args:
+        texts: the row's printed texts of the group's label and attribute columns.
+        columns: the label columns, left to right.
+    """
+    for j, text in sorted(texts.items()):
+        if not text:
+            continue
+        if j in columns:
+            above[j] = text
+        for k in columns:
+            if k > j:
+                above[k] = ""
+    printed = [j for j in columns if texts.get(j)]
+    open_levels = [j for j in columns if above.get(j)]
+    if printed:
+        deepest = printed[-1]
+    elif open_levels and with_values:
+        deepest = open_levels[-1]
+    else:
+        return "", []
+    parents = [above.get(k, "") for k in columns if k < deepest]
+    return above[deepest], [p for p in parents if p]
+
+
 def _row_of_group(
     raw_row: list[RawCell | None],
     group: _Group,
     paths: list[tuple[str, ...]],
     roles: list[str],
     unit: str,
+    above: dict[int, str],
 ) -> Row | None:
     code_parts: list[str] = []
     labels: list[str] = []
     cells: list[Cell] = []
     location: Location | None = None
+    label_columns = [j for j in group.columns if roles[j] == ROLE_LABEL]
     for j in group.columns:
         raw = raw_row[j] if j < len(raw_row) else None
         if raw is None:
@@ -234,13 +332,23 @@ def _row_of_group(
         elif role == ROLE_LABEL:
             if text:
                 labels.append(text)
-        elif role == ROLE_VALUE:
+        elif role in (ROLE_VALUE, ROLE_ATTRIBUTE):
             if not text:
                 continue
             path = paths[j]
             if group.name and path and path[0] == group.name:
                 path = path[1:] or path
             cells.append(_value_cell(raw, path, unit))
+    parents: list[str] = []
+    if len(label_columns) > 1:
+        worded = {
+            j: _text(raw_row[j])
+            for j in group.columns
+            if roles[j] in (ROLE_LABEL, ROLE_ATTRIBUTE) and j < len(raw_row)
+        }
+        with_values = any(c.value is not None for c in cells)
+        deepest, parents = _label_levels(worded, label_columns, above, with_values)
+        labels = [deepest] if deepest else []
     code = join_code_parts(code_parts)
     label = " ".join(labels)
     if not code and code_parts and any(code_parts):
@@ -251,7 +359,8 @@ def _row_of_group(
         return None
     if not cells and not code and not label.strip():
         return None
-    return Row(code=code, label=label, cells=tuple(cells), location=location or Location(), group=group.name)
+    name = COLUMN_SEPARATOR.join(p for p in (group.name, *parents) if p)
+    return Row(code=code, label=label, cells=tuple(cells), location=location or Location(), group=name)
 
 
 def _give_orphan_values(made: list[Row | None]) -> None:
@@ -273,7 +382,9 @@ def _give_orphan_values(made: list[Row | None]) -> None:
 
 def _drop_empty_columns(grid: list[list[RawCell | None]]) -> list[list[RawCell | None]]:
     width = max((len(r) for r in grid), default=0)
-    keep = [j for j in range(width) if any(j < len(r) and r[j] is not None and r[j].text.strip() for r in grid)]
+    keep = [
+        j for j in range(width) if any(j < len(r) and r[j] is not None and r[j].text.strip() for r in grid)
+    ]
     return [[r[j] if j < len(r) else None for j in keep] for r in grid]
 
 
@@ -298,7 +409,9 @@ def _is_header_like(texts: list[str]) -> bool:
     return len(non_empty) >= 3 and all(parse_number(t) is None for t in non_empty)
 
 
-def _build_generic(raw: RawTable, seq: int, grid: list[list[RawCell | None]], texts: list[list[str]]) -> Table:
+def _build_generic(
+    raw: RawTable, seq: int, grid: list[list[RawCell | None]], texts: list[list[str]]
+) -> Table:
     """Tables outside the standard set (绩效自评表, 汇总表, forms): header rows may recur
     mid-table and rows may be key/value pairs (``自评得分 | 98.5``).
 
@@ -322,7 +435,9 @@ def _build_generic(raw: RawTable, seq: int, grid: list[list[RawCell | None]], te
         if _is_column_number_row(row_texts):
             continue
         numeric = [
-            j for j, t in enumerate(row_texts) if t and parse_number(t) is not None and (j >= len(roles) or roles[j] != ROLE_LINENO)
+            j
+            for j, t in enumerate(row_texts)
+            if t and parse_number(t) is not None and (j >= len(roles) or roles[j] != ROLE_LINENO)
         ]
         if not numeric:
             continue
@@ -367,17 +482,22 @@ def build_table(raw: RawTable, seq: int) -> Table:
     n_header = raw.header_rows if raw.header_rows is not None else _header_row_count(texts)
     header = [grid[i] for i in range(n_header) if not _is_column_number_row(texts[i])]
     header_texts = [texts[i] for i in range(n_header)]
-    paths = _header_paths(header, width)
+    filled = _header_grid(header, width)
+    paths = _header_paths(filled, width)
     body_idx = [
         i
         for i in range(n_header, len(grid))
         if not _is_column_number_row(texts[i]) and texts[i] not in header_texts and any(texts[i])
     ]
     roles = _infer_roles(paths, [texts[i] for i in body_idx])
-    groups = _groups(paths, roles)
+    groups = _groups(filled, paths, roles)
     per_group: list[list[Row]] = [[] for _ in groups]
+    levels: list[dict[int, str]] = [{} for _ in groups]
     for i in body_idx:
-        made = [_row_of_group(grid[i], group, paths, roles, raw.unit) for group in groups]
+        made = [
+            _row_of_group(grid[i], group, paths, roles, raw.unit, above)
+            for group, above in zip(groups, levels)
+        ]
         _give_orphan_values(made)
         for g, row in enumerate(made):
             if row is not None:
@@ -386,7 +506,7 @@ def build_table(raw: RawTable, seq: int) -> Table:
     value_paths = []
     for group in groups:
         for j in group.columns:
-            if roles[j] == ROLE_VALUE:
+            if roles[j] in (ROLE_VALUE, ROLE_ATTRIBUTE):
                 p = paths[j]
                 if group.name and p and p[0] == group.name:
                     p = p[1:] or p

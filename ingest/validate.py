@@ -12,7 +12,8 @@ are skipped, never failed. Checked:
 - down the rows by code: 类 = Σ 款, 款 = Σ 项 (also 经济分类), 合计 row = Σ 类;
 - 基本支出明细表: 人员经费合计 / 公用经费合计 = Σ their 类; 合计 = 人员 + 公用;
 - 收支总表 / 财政拨款收支总表: 收入总计 = 支出总计, 本年收入合计 = Σ income rows,
-  本年支出合计 = Σ 类 rows; 三公 tables printed with the parts as rows;
+  本年支出合计 = Σ 类 rows (a total printed once across the 功能分类 and 支出用途
+  groups against each group's rows); 三公 tables printed with the parts as rows;
 - between tables (:func:`check_tables`): 收支总表 vs 收入/支出决算表, 财政拨款收支总表
   vs 一般公共预算支出表, 一般公共预算支出表 基本支出 vs 基本支出明细表.
 
@@ -231,17 +232,45 @@ def _row_checks(table: Table) -> list[Check]:
 
 
 def _sum_rows(
-    table: Table, name: str, context: str, total: tuple[str, Row], parts: Sequence[tuple[str, Row]]
+    table: Table,
+    name: str,
+    context: str,
+    total: tuple[str, Row],
+    parts: Sequence[tuple[str, Row]],
+    spanning: bool = False,
 ) -> list[Check]:
-    """``total`` row = Σ ``parts`` rows, in every value column of the total row."""
+    """``total`` row = Σ ``parts`` rows, in every value column of the total row where a
+    part has a figure (none at all: nothing to check, not a sum of zero).
+
+    With ``spanning``, a total printed once across side-by-side column groups (收支总表
+    ``当年支出小计`` under both 功能分类 and 支出用途) is also compared with the parts of
+    each other group's column of the same name (``功能分类/金额`` vs ``支出用途/金额``).
+    """
     out: list[Check] = []
     part_cells = [(n, _keyed(_amount_cells(r))) for n, r in parts]
-    for key, cell in _keyed(_amount_cells(total[1])).items():
-        column = "/".join(key[0])
+    totals = _keyed(_amount_cells(total[1]))
+    columns = list(totals)
+    if spanning and len(totals) == 1:
+        (only,) = totals
+        columns += [
+            k for _, cells in part_cells for k in cells if k not in columns and k[0][-1:] == only[0][-1:]
+        ]
+    for key in dict.fromkeys(columns):
+        cell = totals.get(key) or next(iter(totals.values()))
         terms = [(n, cells.get(key)) for n, cells in part_cells]
+        if all(c is None for _, c in terms):
+            continue
+        column = "/".join(key[0])
         where = f"{context} · {column}" if context else column
         out += _check(table, f"{name} ({column})", where, (total[0], cell), terms)
     return out
+
+
+def _printed_at(row: Row) -> tuple[int, float, int]:
+    """Where a row is printed (page, top, line), to tell the rows above a total in a
+    table unfolded into side-by-side groups; all zero when unknown (rows keep their order)."""
+    loc = row.location
+    return (loc.page or 0, loc.bbox[1] if loc.bbox else 0.0, loc.line_start or 0)
 
 
 def _total_row(table: Table) -> Row | None:
@@ -335,14 +364,16 @@ def _summary_checks(table: Table) -> list[Check]:
                 sub = grand
         if sub is None:
             continue
-        labelled = [(r, *_label(r)) for r in rows[: rows.index(sub)]]
+        order = {id(r): (_printed_at(r), i) for i, r in enumerate(rows)}
+        above = [r for r in rows if order[id(r)] < order[id(sub)]]
+        labelled = [(r, *_label(r)) for r in above]
         items = [(lv, r) for r, text, lv in labelled if text and lv != 9 and not _TOTAL_NAME.search(text)]
         top = min((lv for lv, _ in items if lv), default=0)
         parts = [(_clean(r.label), r) for lv, r in items if lv in (0, top)]
         if parts:
             text = _label(sub)[0]
             name = f"{text} = Σ {'收入项' if side == '收入' else '支出类'}"
-            out += _sum_rows(table, name, side, (text, sub), parts)
+            out += _sum_rows(table, name, side, (text, sub), parts, spanning=True)
     income = _main_cell(grands["收入"]) if "收入" in grands else None
     spending = _main_cell(grands["支出"]) if "支出" in grands else None
     if income is not None and spending is not None:
@@ -472,51 +503,3 @@ def check_tables(tables: Sequence[Table]) -> list[Check]:
     """
     checks = [check for table in tables for check in check_table(table)]
     return checks + _cross_checks(tables)
-
-
-@dataclass(frozen=True)
-class ValidationSummary:
-    """What the checks of one report amount to.
-
-    Attributes:
-        found: standard table keys present among the tables, in catalog order.
-        missing: standard table keys not found.
-        passed: checks with status ``pass``.
-        failed: checks with status ``fail``.
-        rounding: checks with status ``rounding`` (尾差 of at most 0.01 per part).
-        failures: the ``detail`` of each failed check, in order.
-    """
-
-    found: tuple[str, ...]
-    missing: tuple[str, ...]
-    passed: int
-    failed: int
-    rounding: int
-    failures: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        """True when no check failed."""
-        return self.failed == 0
-
-
-def summarize(tables: Sequence[Table], checks: Sequence[Check]) -> ValidationSummary:
-    """Count the checks and list which standard tables were found.
-
-    Args:
-        tables: the report's tables.
-        checks: the checks made on them (e.g. by :func:`check_tables`).
-
-    Returns:
-        A :class:`ValidationSummary`.
-    """
-    kinds = {t.kind for t in tables}
-    statuses = [c.status for c in checks]
-    return ValidationSummary(
-        found=tuple(k for k in STANDARD_KEYS if k in kinds),
-        missing=tuple(k for k in STANDARD_KEYS if k not in kinds),
-        passed=statuses.count(PASS),
-        failed=statuses.count(FAIL),
-        rounding=statuses.count(ROUNDING),
-        failures=tuple(c.detail for c in checks if c.status == FAIL),
-    )

@@ -132,3 +132,101 @@ def test_normalize_text() -> None:
     assert normalize_text("收 入") == "收入"
     assert normalize_text("因公出国 (境)费") == "因公出国（境）费"
     assert normalize_text("一般公共预\n算财政拨款") == "一般公共预算财政拨款"
+
+
+def merged_grid(*rows: str) -> tuple[tuple[RawCell | None, ...], ...]:
+    """Like :func:`grid`, with ``·`` for a cell covered by a merged cell (``None``)."""
+    return tuple(tuple(None if c is not None and c.text == "·" else c for c in row) for row in grid(*rows))
+
+
+def test_three_groups_each_under_its_own_header() -> None:
+    """Jiangsu 收支预算总表: 收入 | 支出-功能分类 | 支出-支出用途, the 支出用途 header cell drawn
+    over 功能分类's 金额 column too; each figure belongs to the group of its label column."""
+    raw = RawTable(
+        "收支预算总表",
+        "公开01表",
+        "万元",
+        merged_grid(
+            "收入|·|支出|·|·|·",
+            "项目名称|金额|功能分类|支出用途|·|·",
+            "·|·|功能科目名称|金额|项目名称|金额",
+            "一、财政拨款|37,188.34|一、一般公共服务支出||一、基本支出|21,968.00",
+            "二、其他资金||十八、住房保障支出|7,344.46|二、项目支出|10,208.94",
+            "收入合计|37,188.34|支出合计|·|·|37,188.34",
+        ),
+    )
+    table = build_table(raw, 0)
+    assert table.columns == (("金额",), ("功能分类", "金额"), ("支出用途", "金额"))
+    facts = {(f.row_group, f.row_label, f.column): f.value for f in facts_of("r", table)}
+    assert facts[("支出", "十八、住房保障支出", "功能分类 / 金额")] == Decimal("7344.46")
+    assert facts[("支出", "二、项目支出", "支出用途 / 金额")] == Decimal("10208.94")
+    assert facts[("收入", "一、财政拨款", "金额")] == Decimal("37188.34")
+    assert facts[("支出", "支出合计", "支出用途 / 金额")] == Decimal("37188.34")
+    assert len(facts) == 6
+
+
+def test_two_label_columns_give_label_and_parent() -> None:
+    """收入预算总表: 一般公共预算资金 | 小计 / 公共财政拨款（补助）资金; the second label column
+    has no header of its own, the first is merged down over the rows of its level."""
+    raw = RawTable(
+        "收入预算总表",
+        "表二",
+        "万元",
+        merged_grid(
+            "项目名称||金额",
+            "收入总计|·|9,146.79",
+            "一般公共预算资金|小计|9,066.79",
+            "·|公共财政拨款（补助）资金|9,066.79",
+            "其他资金|小计|80.00",
+            "·|其他收入|80.00",
+        ),
+    )
+    table = build_table(raw, 1)
+    assert table.columns == (("金额",),)
+    rows = [(r.group, r.label, [c.text for c in r.cells]) for r in table.rows]
+    assert rows == [
+        ("", "收入总计", ["9,146.79"]),
+        ("一般公共预算资金", "小计", ["9,066.79"]),
+        ("一般公共预算资金", "公共财政拨款（补助）资金", ["9,066.79"]),
+        ("其他资金", "小计", ["80.00"]),
+        ("其他资金", "其他收入", ["80.00"]),
+    ]
+
+
+def test_procurement_levels_and_word_columns() -> None:
+    """政府采购表: 品目大类 | 专项 | 经济科目 | 品目 | 组织形式 | 总计. Word columns (经济科目,
+    组织形式) do not start a column group; each row's 总计 stays with its own label, the
+    upper levels become its group; a 经济科目 row printed without its 专项 takes it from above."""
+    raw = RawTable(
+        "政府采购支出预算表",
+        "公开12表",
+        "万元",
+        grid(
+            "采购品目大类|专项名称|经济科目|采购物品名称|采购组织形式|总计",
+            "合计|||||5,227.59",
+            "三、服务C|||||3,059.87",
+            "|案件审判经费|维修（护）费|||150.00",
+            "|||运行维护服务|分散自行组织|150.00",
+            "||会议费|||122.10",
+            "|||会议服务|分散自行组织|122.10",
+            "|江苏法院云平台租赁费|租赁费|||185.00",
+            "|||计算机设备和软件租赁服务|政府集中采购|185.00",
+        ),
+    )
+    table = build_table(raw, 11)
+    assert table.columns == (("经济科目",), ("采购组织形式",), ("总计",))
+    rows = [(r.group, r.label, {column_label(c.column): c.text for c in r.cells}) for r in table.rows]
+    assert rows == [
+        ("", "合计", {"总计": "5,227.59"}),
+        ("", "三、服务C", {"总计": "3,059.87"}),
+        ("三、服务C", "案件审判经费", {"经济科目": "维修（护）费", "总计": "150.00"}),
+        ("三、服务C / 案件审判经费", "运行维护服务", {"采购组织形式": "分散自行组织", "总计": "150.00"}),
+        ("三、服务C", "案件审判经费", {"经济科目": "会议费", "总计": "122.10"}),
+        ("三、服务C / 案件审判经费", "会议服务", {"采购组织形式": "分散自行组织", "总计": "122.10"}),
+        ("三、服务C", "江苏法院云平台租赁费", {"经济科目": "租赁费", "总计": "185.00"}),
+        (
+            "三、服务C / 江苏法院云平台租赁费",
+            "计算机设备和软件租赁服务",
+            {"采购组织形式": "政府集中采购", "总计": "185.00"},
+        ),
+    ]

@@ -8,7 +8,8 @@ import pytest
 
 from ingest.catalog import STANDARD_KEYS
 from ingest.model import Cell, Check, Location, Row, Table
-from ingest.validate import ValidationSummary, check_table, check_tables, summarize
+from ingest.validate import check_table, check_tables
+from ingest.validate_summary import ValidationSummary, summarize
 
 Values = dict[str, str | None]
 
@@ -612,3 +613,35 @@ def test_summarize_nothing() -> None:
     assert result.found == () and result.missing == STANDARD_KEYS
     assert (result.passed, result.failed, result.rounding, result.failures) == (0, 0, 0, ())
     assert result.ok
+
+
+def test_summary_total_spanning_column_groups_checks_each_group() -> None:
+    """Jiangsu 收支预算总表: 支出合计 printed once across 功能分类 and 支出用途 (its figure in the
+    支出用途 金额 column); the 功能分类 rows are printed above it, the 支出用途 rows at the top
+    right. Each group's rows add up to it; rows printed below the total are not parts."""
+
+    def at(r: Row, top: float) -> Row:
+        return Row(r.code, r.label, r.cells, Location(page=8, bbox=(0.0, top, 1.0, top + 1)), r.group)
+
+    rows = [
+        at(row("", "四、公共安全支出", {"功能分类/金额": "27,488.23"}, "支出"), 300),
+        at(row("", "十八、住房保障支出", {"功能分类/金额": "7,344.46"}, "支出"), 600),
+        at(row("", "当年支出小计", {"支出用途/金额": "34,832.69"}, "支出"), 700),
+        at(row("", "结转下年资金", {"支出用途/金额": ""}, "支出"), 720),
+        at(row("", "支出合计", {"支出用途/金额": "34,832.69"}, "支出"), 740),
+        at(row("", "一、基本支出", {"支出用途/金额": "21,968.00"}, "支出"), 240),
+        at(row("", "二、项目支出", {"支出用途/金额": "12,864.69"}, "支出"), 260),
+    ]
+    checks = check_table(table("summary", rows))
+    assert statuses(checks) == {"pass"}
+    by_group = only(checks, "(功能分类/金额)")
+    assert by_group.detail.endswith("27,488.23 + 十八、住房保障支出 7,344.46 = 34,832.69")
+    assert "一、基本支出 21,968.00 + 二、项目支出 12,864.69" in only(checks, "(支出用途/金额)").detail
+
+
+def test_total_without_any_part_figure_in_its_column_is_not_checked() -> None:
+    rows = [
+        row("", "一、基本支出", {"预算数": "10.00"}, "支出"),
+        row("", "支出合计", {"决算数": "10.00"}, "支出"),
+    ]
+    assert [c for c in check_table(table("summary", rows)) if "Σ 支出类" in c.name] == []
