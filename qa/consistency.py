@@ -51,9 +51,75 @@ def consistency_answer(intent: Intent, ctx: ReportContext, resolver: Resolver) -
         return _all_equal(intent, ctx, (Decimal(claim.group(1)), claim.group(1), claim.group(2) or ""))
     if re.search(r"加起来|之和|相加|总和|加总|加在一起", intent.text):
         return _parts_sum(intent, ctx, resolver)
+    if figures and all(f[2] == "%" for f in figures) and "占" in intent.text:
+        shares = _stated_shares(intent, ctx, resolver, figures)
+        if shares is not None:
+            return shares
     if figures:
         return _stated_vs_table(intent, ctx, resolver, figures[0])
     return _stated_twice(intent, ctx, resolver)
+
+
+def _share_parts(question: str, figures: list[tuple[Decimal, str, str]]) -> list[tuple[str, str, str]]:
+    """(part, whole, printed %) per stated share: ``三公经费里出国费占25.96%、公车占23.92%`` →
+    (出国费, 三公经费, 25.96), (公车, 三公经费, 23.92); a whole not repeated is the one before."""
+    text = norm(question)
+    found: list[tuple[str, str, str]] = []
+    start = 0
+    whole = ""
+    for _, printed, _ in figures:
+        at = text.find(printed.replace("，", ","), start)
+        if at < 0:
+            return []
+        segment = re.split(r"[，,、；;：:。]", text[start:at])[-1]
+        m = re.search(r"(?:(.+?)(?:里面|里|之中|中)的?)?(.+?)占(?:了)?(.*?)(?:的)?(?:比例|比重)?(?:为|是|达)?$", segment)
+        if not m:
+            return []
+        whole = re.sub(r"的$", "", m.group(3)) or m.group(1) or whole
+        container = re.search(r"(.+?)(?:里面|里|之中|中)", text[:at])
+        whole = whole or (container.group(1)[-8:] if container else "")
+        if not whole:
+            return []
+        found.append((_item(m.group(2)), _item(whole), printed))
+        start = at + len(printed)
+    return found
+
+
+def _item(words: str) -> str:
+    """An item's words without the report's preamble (``…2019年预算说明称公务接待费`` → 公务接待费)."""
+    return re.sub(r"^.*(?:称|说|年度?|里|中)", "", words) or words
+
+
+def _stated_shares(intent: Intent, ctx: ReportContext, resolver: Resolver,
+                   figures: list[tuple[Decimal, str, str]]) -> Answer | None:  # fmt: skip
+    """Stated shares (``公务接待费占“三公”经费的16.93%``) recomputed from the figures they divide."""
+    from qa.compute import ratio_percent
+    from qa.tasks import own_measure
+
+    parts = _share_parts(intent.question, figures)
+    if not parts:
+        return None
+    lines, citations, formulas, all_ok = [], [], [], True
+    for part, whole, printed in parts:
+        found = []
+        for phrase in (part, whole):
+            concepts = [c.concept for c in _specific(find_concepts(phrase))]
+            hit = resolver.resolve(ctx, intent, phrase, concepts=concepts, expect="money", measure=own_measure(ctx))
+            if hit is None or hit.operand.unit not in ("元", "万元", "亿元"):
+                return None
+            found.append(Operand(hit.operand.value, hit.operand.unit, phrase, hit.operand.citation, hit.operand.text))
+        if found[0].value == found[1].value:
+            return None  # the part resolved to its whole: nothing to compare
+        result = ratio_percent(found[0], found[1])
+        stated = Decimal(printed)
+        places = Decimal(1).scaleb(-len(printed.split(".")[1])) if "." in printed else Decimal(1)
+        ok = result.value.quantize(places) == stated  # at the printed precision: 16.92 ≠ 16.93
+        all_ok = all_ok and ok
+        lines.append(f"{part}占{whole}：说明{printed}%，按表计算{result.formula}" + ("" if ok else "（不一致）"))
+        citations += [o.citation for o in found if o.citation]
+        formulas.append(result.formula)
+    text = f"{_verdict(all_ok)}。" + "；".join(lines) + f"。出处：{ctx.title()}。"
+    return answered(intent.question, text, citations, formula="；".join(formulas))
 
 
 def _verdict(ok: bool) -> str:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from decimal import Decimal
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -276,6 +277,15 @@ class QAEngine:
     def _lookup(self, ctx: ReportContext, intent: Intent) -> Answer | None:
         if intent.multi and len(intent.concepts) >= 2:
             return self._lookup_each(ctx, intent)
+        for word, kind in _FUND_WORDS:
+            empty = empty_table(kind, ctx.tables) if (word in intent.text or intent.table_hint == kind) else None
+            if empty is not None and not intent.codes:  # the fund's table is printed empty: 0, said so
+                note = empty.note or "表中没有数据"
+                said = re.search(r"本(?:单位|部门)[^。]*?(?:无数据|没有[^。]*)", note)
+                quote = said.group(0) if said else "表中没有填列数字"
+                text = f"0万元：{ctx.title()}的{ctx.table_name(empty)}为空表（{quote}）。"
+                return answered(intent.question, text, [ctx.cite_table(empty, quote)], Decimal(0), "万元",
+                                "空表，按0计")  # fmt: skip
         found = self.resolver.resolve(ctx, intent)
         if found is None:
             return None

@@ -149,7 +149,8 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "公务用车购置及运行维护费",
         ("公务用车购置及运行维护费", "公务用车购置及运行费", "公务用车", "公车", "用车", "车辆费"),
-        (Target(_TP, column="小计"), Target(_TP, labels=("^公务用车购置及运行",))),
+        # the group's own column (or its 小计), not the first 小计 of the table (“三公”经费 / 小计)
+        (Target(_TP, column="购置及运行"), Target(_TP, labels=("^公务用车购置及运行",))),
         parent="三公经费",
     ),
     Concept(

@@ -291,6 +291,18 @@ def label_of(entry: Entry, i: int) -> tuple[str, str]:
     return before + after, before
 
 
+def _unasked(label: str, question: str) -> bool:
+    """The label names something the question does not: two characters in a row that the
+    question never uses (政府采购货物支出 against 政府采购支出多少 → 货物)."""
+    run = 0
+    label = re.sub(r"支出|经费|费用|资金|金额|收入|情况", "", label)  # words every item shares
+    for ch in label[-8:]:
+        run = run + 1 if "\u4e00" <= ch <= "\u9fff" and ch not in question else 0
+        if run >= 2:
+            return True
+    return False
+
+
 def score_figures(
     query: Query, part: Part, groups: list[Group], weights: list[float], entry: Entry
 ) -> list[FigureScore]:
@@ -320,7 +332,7 @@ def score_figures(
         opened = head.rfind("(")
         if opened > head.rfind(")") and head.startswith("含", opened + 1):
             score -= 0.5
-        if query.wants_total and "其中" in head:
-            score -= 0.4
+        if "其中" in head and _unasked(label, query.norm):
+            score -= 0.4  # a part (其中：货物支出…) named by words the question does not use
         out.append(FigureScore(i, score))
     return out

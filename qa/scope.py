@@ -61,7 +61,9 @@ def _names(record: ReportRecord) -> tuple[str, ...]:
                 names.append(place + "人民" + word)
         if core and core not in type_words(record):
             names.append(place + core)
-    names = [canonical_text(norm(n)) for n in names if n and "XX" not in n and "xx" not in n]
+    names = [norm(n) for n in names if n and "XX" not in n and "xx" not in n]
+    # as written and as canonical (questions are matched canonical; callers strip either from text)
+    names += [canonical_text(n) for n in names]
     return tuple(sorted(dict.fromkeys(names), key=len, reverse=True))
 
 

@@ -53,7 +53,7 @@ COUNT_UNITS = (
     "期",
     "件",
 )
-_COUNT_ASK = re.compile(r"(?:几|多少)\s*(人次|批次|辆|个|篇|份|人|次|项|台|套|家|名|团组|期|件)")
+_COUNT_ASK = re.compile(r"(?:(?<!哪)几|多少)\s*(人次|批次|辆|个|篇|份|人|次|项|台|套|家|名|团组|期|件)")
 _COUNTS_NAMED = re.compile(r"(批次|人次|团组数?|辆数|车辆数)(?:和|、|及|与)[^，,。？?]{0,8}?(?:分别|各)?(?:是|为|有)?(?:多少|几)")
 """``批次和人次分别是多少``: counts named before the question word."""
 _PERCENT_ASK = re.compile(
@@ -188,7 +188,7 @@ def _expect(text: str) -> str | None:
     m = _COUNTS_NAMED.search(text)
     if m:
         return re.sub(r"数$", "", m.group(1))
-    if _PERCENT_ASK.search(text):
+    if _PERCENT_ASK.search(text) or _COMPLETION.search(text):  # 完成了年初预算的多少: a rate
         return "%"
     if _SCORE_ASK.search(text) and "钱" not in text:
         return "分"
@@ -277,7 +277,7 @@ def _task(
         return "compute", "difference"
     if _SUM.search(text) and len(concepts) >= 2:
         return "compute", "sum"
-    if _PASSAGE.search(text) and not re.search(r"多少|几", text):
+    if _PASSAGE.search(text) and not re.search(r"多少|(?<!哪)几", text):  # 哪几家: a list
         return "passage", None
     if _YESNO.search(text) and not re.search(r"多少|几[个辆次批人]", text):
         return "yesno", None
