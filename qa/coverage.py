@@ -24,7 +24,7 @@ from ingest.unit_names import canonical_text
 from qa.lexicon import find_concepts, norm
 from qa.model import Answer, Citation
 
-MIN_UNCOVERED = 4
+MIN_UNCOVERED = 3
 """An uncovered run of item words this long (characters) refuses the answer."""
 
 # Words that name no item: the question form, reports, tables and measures (any question).
@@ -36,6 +36,8 @@ _NOT_ITEMS = re.compile(
     r"公开|说明|报告|情况|表格|表|栏|项目里|里面|里|中|其中|之中|上|下|这项|这一项|那一项|"
     r"支出|经费|费用|开支|开销|收入|来源|功能科目|经济科目|功能分类|经济分类|科目|一般公共预算|财政拨款|"
     r"分别|各是|各为|批次|人次|团组|平均|每|一个|一共|"
+    r"干部职工|职工|员工|工作人员|单位|本级|部门|交了|交的|缴了|缴纳|缴|交|付了|付|发了|发|"
+    r"那一行|这一行|一行|那一栏|这一栏|这块|这一块|那块|百分之|百分比|比例|比重|占比|多大|多高|多少钱|"
     r"[\d.,%％（）()，,。？?！!、；;：:“”\"‘’《》<>\s\-—·]"
 )
 

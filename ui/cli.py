@@ -535,12 +535,15 @@ def _answer_text(answer: Any) -> str:
 @click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="JSONL file of {\"id\", \"question\"}; prints one answer JSON line per input line, in order.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (status, answer, value, unit, formula, citations, candidates).")
+@click.option("--explain", is_flag=True,
+              help="Also show how the question was read and the candidates weighed (cells, text facts, checks).")
 @click.pass_context
-def ask(ctx: click.Context, question: str | None, batch: Path | None, as_json: bool) -> None:
+def ask(ctx: click.Context, question: str | None, batch: Path | None, as_json: bool, explain: bool) -> None:
     """Answer a question from the reports: the exact figure, where it is printed, the formula
     of any computation; or say that the reports don't contain it, or ask which report is meant.
 
-    Example: budgetqa ask "临沂市政府办2022年公务接待费是多少？" --json
+    Example: budgetqa ask "临沂市政府办2022年公务接待费是多少？" --json (add --explain to see
+    how it was read and which candidates were weighed)
     """  # fmt: skip
     if not question and not batch:
         raise click.UsageError("give a QUESTION or --batch FILE.jsonl")
@@ -560,6 +563,12 @@ def ask(ctx: click.Context, question: str | None, batch: Path | None, as_json: b
                 click.echo(_dump(answer.to_json()) if as_json else _answer_text(answer))
             return
         assert question is not None
+        if explain:
+            from qa.explain import explain as explain_question, explain_text
+
+            data = explain_question(engine, question)
+            click.echo(_dump(data) if as_json else explain_text(data))
+            return
         answer = engine.ask(question)
         click.echo(_dump(answer.to_json()) if as_json else _answer_text(answer))
     finally:
