@@ -101,6 +101,18 @@ def _bodies(body: str) -> set[str]:
     return bodies
 
 
+def _institutions(bodies: set[str]) -> set[str]:
+    """An office is also called by its institution's name (省政协 for 省政协办公厅, 省人大 for
+    省人大常委会办公厅): people ask about the institution's budget, the office publishes it.
+    Only ever used after a place (人大 alone is a word of item names: 人大立法)."""
+    found = set()
+    for name in bodies:
+        institution = re.sub(r"(?:办公厅|办公室|办)$", "", name)
+        if institution != name and len(institution) >= 2 and institution not in GENERIC_BODIES:
+            found.add(institution)
+    return found - bodies
+
+
 def aliases(unit_name: str, region: str) -> tuple[str, ...]:
     """Every name a person may use for the unit (canonical spellings), longest first.
 
@@ -114,7 +126,13 @@ def aliases(unit_name: str, region: str) -> tuple[str, ...]:
         return ()
     body = name[len(region) :] if region and name.startswith(region) else name
     names: set[str] = set()
-    for short_body in _bodies(body):
+    bodies = _bodies(body)
+    for institution in _institutions(bodies) if body != name else ():
+        for form in _region_forms(region):
+            if institution.startswith("委") and not _LEVEL.search(form):
+                continue
+            names.add(form + institution)
+    for short_body in bodies:
         if body == name:
             names.add(short_body)
             continue

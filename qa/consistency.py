@@ -218,8 +218,8 @@ def _stated_vs_table(intent: Intent, ctx: ReportContext, resolver: Resolver,
     stated = Operand(value, unit, "问题所述", None, printed)
     table = ctx.operand(cell.fact, cell.row.label or phrase)
     equal, diff = same_amount(stated, table)
-    gap = fmt(abs(diff).normalize())
-    note = "" if equal else (f"，相差{gap}{unit}" + ("（尾数差异）" if abs(diff) <= Decimal("0.01") else ""))
+    gap = fmt(abs(diff).quantize(Decimal("0.01")))  # in the stated unit, to the cent/0.01 万元
+    note = "" if equal else (f"，相差约{gap}{unit}" + ("（尾数差异）" if abs(diff) <= Decimal("0.01") else ""))
     text = (f"{_verdict(equal)}。说明中为{printed}{unit}，{ctx.table_name(fact=cell.fact)}"
             f"{cell.fact.row_label or cell.fact.column}为{table.shown()}{cell.fact.unit}{note}。")  # fmt: skip
     formula = None if equal else difference(stated, table, absolute=True).formula

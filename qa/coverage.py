@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ingest.unit_names import canonical_text
+from ingest.unit_names import abbreviates, canonical_text
 from qa.lexicon import find_concepts, norm
 from qa.model import Answer, Citation
 
@@ -30,14 +30,15 @@ MIN_UNCOVERED = 3
 # Words that name no item: the question form, reports, tables and measures (any question).
 _NOT_ITEMS = re.compile(
     r"请问|从哪来|从哪里来|哪来|来自|是多少|有多少|多少|几|是什么|什么|怎么样|如何|哪些|哪个|呢|吗|啊|呀|吧|了|的|得|地|是|为|有|"
-    r"一共|总共|总额|总数|合计|总计|共计|加起来|花了|花|用了|用|拿了|给了|给|安排了|安排|打算|计划|准备|"
+    r"一共|总共|总额|总数|合计|总计|共计|加起来|花了|花|用了|拿了|给了|给|安排了|安排|打算|计划|准备|"
     r"钱|万元|亿元|元|块|金额|数额|数字|资金|年度|本年|全年|年初|当年|"
     r"部门预算|单位预算|部门决算|单位决算|预算公开|决算公开|预算表|决算表|预算数|决算数|预算|决算|"
     r"公开|说明|报告|情况|表格|表|栏|项目里|里面|里|中|其中|之中|上|下|这项|这一项|那一项|"
     r"支出|经费|费用|开支|开销|收入|来源|功能科目|经济科目|功能分类|经济分类|科目|一般公共预算|财政拨款|"
     r"分别|各是|各为|批次|人次|团组|平均|每|一个|一共|"
-    r"干部职工|职工|员工|工作人员|单位|本级|部门|交了|交的|缴了|缴纳|缴|交|付了|付|发了|发|"
+    r"干部职工|职工|员工|工作人员|单位|本级|部门|交了|交的|缴了|缴纳|付了|发了|"
     r"那一行|这一行|一行|那一栏|这一栏|这块|这一块|那块|百分之|百分比|比例|比重|占比|多大|多高|多少钱|"
+    r"增减数|增减|推算|根据|按照|按|编制说明|"
     r"[\d.,%％（）()，,。？?！!、；;：:“”\"‘’《》<>\s\-—·]"
 )
 
@@ -47,6 +48,12 @@ def content(question: str, unit_names: Sequence[str] = ()) -> str:
     text = norm(question)
     for name in sorted(unit_names, key=len, reverse=True):
         text = text.replace(name, "|")
+        if len(name) >= 4:  # a shortening of the name (普陀福利院 for 普陀区社会福利院)
+            for i in range(len(text)):
+                for j in range(min(len(text), i + len(name) - 1), i + 2, -1):
+                    if abbreviates(text[i:j], name):
+                        text = text[:i] + "|" * (j - i) + text[j:]
+                        break
     text = re.sub(r"20\d{2}\s*年度?", "|", text)
     text = re.sub(r"\d+", "|", text)
     return _NOT_ITEMS.sub("|", text)

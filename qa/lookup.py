@@ -225,11 +225,16 @@ def candidate_rows(query: CellQuery, tables: ReportTables) -> list[RowHit]:
             pointed = pointed.replace(norm(trigger), " ")
     partial: list[tuple[TableRow, int]] = []
     named = {norm(w) for c in query.concepts if not c.column_like for w in (c.key, *c.triggers)}
+    fragments = [w for w in named if len(w) >= 2 and w in text]
     for row in tables.rows:
         label = row.nlabel
         if len(label) < 2 or label in _TRIVIAL_LABELS or label in named:
             continue  # a concept's own label: its targets say which row (三公 table before 30217)
         if label in text:
+            if len(label) >= 3 and any(t in label and t != label for t in fragments):
+                # a concept was named only by a fragment of this row's name (工资 of 绩效工资): the row wins
+                add(row, 9.5, "label in question (longer than a concept's word)")
+                continue
             add(row, (7.0 if len(label) >= 3 else 5.5) + min(len(label), 16) / 10, "label in question")
             continue
         stem = _STEM_SUFFIX.sub("", label)

@@ -332,7 +332,7 @@ def score_figures(
         opened = head.rfind("(")
         if opened > head.rfind(")") and head.startswith("含", opened + 1):
             score -= 0.5
-        if "其中" in head and _unasked(label, query.norm):
+        if "其中" in head and money_unit(fig.unit) and _unasked(label, query.norm):
             score -= 0.4  # a part (其中：货物支出…) named by words the question does not use
         out.append(FigureScore(i, score))
     return out

@@ -31,7 +31,7 @@ _CHANGE_WORDS = r"增加|减少|增长|下降|多|少|变化|变动|压减|降�
 
 # Words that name no item: the measure, the report, the question form.
 _NOT_CONTENT = re.compile(
-    rf"{_VS_LAST_YEAR}|{_CHANGE_WORDS}|上年度?|上一年度?|去年|推算|根据|按照|增减数|"
+    rf"{_VS_LAST_YEAR}|{_CHANGE_WORDS}|上年度?|上一年度?|去年|推算|根据|按照|增减数|编制说明|"
     r"了|的|是|为|有|多少万元|多少元|多少钱|多少|几|百分之|百分比|幅度|比例|"
     r"部门预算|单位预算|预算公开|预算说明|部门决算|决算|公开|预算|支出|安排|资金|数额|金额|数|"
     r"[（）()，,。？?、“”\"‘’\s\d]|年"
@@ -80,11 +80,17 @@ def label_cover(label: str, asked: str) -> tuple[float, int]:
     return matched / len(core), matched
 
 
-def candidates(facts: Sequence[TextFact], measure: str, asked: str) -> list[Candidate]:
-    """Text facts of ``measure`` whose label the question covers, best first (one per value)."""
+def candidates(facts: Sequence[TextFact], measure: str, asked: str, year: int | None = None) -> list[Candidate]:
+    """Text facts of ``measure`` whose label the question covers, best first (one per value).
+
+    ``year``: the report's year; for ``last_year`` a figure the text states for the year before
+    (``2016年度部门支出预算安排为8,648.07万元`` in a 2017 report) counts too."""
     found: list[Candidate] = []
     for fact in facts:
-        if fact.measure != measure:
+        stated_before = (
+            measure == "last_year" and year is not None and fact.year == year - 1 and fact.measure == "current"
+        )
+        if fact.measure != measure and not stated_before:
             continue
         cover, matched = label_cover(fact.label, asked)
         if cover >= MIN_COVER and matched >= 2:
@@ -131,7 +137,7 @@ def measure_answer(question: str, ctx: ReportContext, facts: Sequence[TextFact],
     items = _items(question, ctx)
     if items and measure in ("change", "last_year"):
         return _several(question, ctx, facts, measure, items)
-    found = candidates(facts, measure, content(question, ctx))
+    found = candidates(facts, measure, content(question, ctx), ctx.year)
     if not found:
         return None
     best = found[0]
@@ -161,7 +167,7 @@ def _several(question: str, ctx: ReportContext, facts: Sequence[TextFact], measu
     """Every named item's figure; their sum (formula shown) when the question asks for one."""
     chosen: list[TextFact] = []
     for item in items:
-        found = [c for c in candidates(facts, measure, item) if c.fact not in chosen]
+        found = [c for c in candidates(facts, measure, item, ctx.year) if c.fact not in chosen]
         if not found:
             return None  # one item not stated: no partial answer
         chosen.append(found[0].fact)

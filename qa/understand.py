@@ -182,6 +182,8 @@ def _measure(text: str) -> str | None:
 def _expect(text: str) -> str | None:
     if "保有量" in text or "多少辆车" in text:
         return "辆"
+    if re.search(r"编制|人数|在职|在编", text) and re.search(r"多少|几", text) and not re.search(r"钱|费|元|支出|经费", text):
+        return "人"  # staff: a count of people
     m = _COUNT_ASK.search(text)
     if m:
         return m.group(1)
