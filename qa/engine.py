@@ -353,6 +353,8 @@ class QAEngine:
             return None
         chunk, sentence = best
         citation = ctx.cite_text(chunk, sentence)
+        if coverage.uncovered(intent.question, [citation], unit_names(ctx.record)):
+            return None  # the nearest sentence is about something else: no answer, not a guess
         return answered(
             intent.question, f"报告中最相关的说明：“{citation.quote}”（{ctx.title()}）", [citation]
         )

@@ -6,6 +6,8 @@
   does not ask about), ≈1 min.
 - ``jiangsu_pdf_home``: the Jiangsu PDFs ``../shared/eval/dev_pdf.jsonl`` asks about (江苏高院 2019,
   省人大常委会办公厅 2019 as narrative + tables files, and its 2017 report), ≈1–2 min.
+- ``held_out_home``: the PDFs of ``tests/qa/data/own_pdf.jsonl`` (省委办公厅 2019 and 省政协办公厅 2017 as
+  narrative + tables pairs, 省检察院 2017, 普陀区财政局 2025, 普陀区社会福利院 2024), ≈2 min.
 - ``sample_engine``: the generated sample PDFs (``sample_home`` from ``tests/conftest.py``).
 """
 
@@ -49,6 +51,27 @@ def shared_pdf_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
     return home
 
 
+HELD_OUT_PDFS = (
+    "jiangsu_party_office_2019_dept_budget.pdf",
+    "jiangsu_party_office_2019_dept_budget_tables.pdf",
+    "jiangsu_procuratorate_2017_dept_budget.pdf",
+    "jiangsu_cppcc_office_2017_dept_budget.pdf",
+    "jiangsu_cppcc_office_2017_dept_budget_tables.pdf",
+    "putuo_finance_2025_dept_budget.pdf",
+    "putuo_welfare_home_2024_unit_budget.pdf",
+)
+
+
+@pytest.fixture(scope="session")
+def held_out_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with the PDFs the engine was not developed on (questions: tests/qa/data/own_pdf.jsonl)."""
+    home = tmp_path_factory.mktemp("qa_held_out_pdf")
+    with Library(Settings(home=home)) as library:
+        outcomes = library.ingest_paths([shared_dir / "reports" / "pdf" / name for name in HELD_OUT_PDFS])
+    assert outcomes and all(o.ok for o in outcomes), [o.error for o in outcomes]
+    return home
+
+
 @pytest.fixture(scope="session")
 def jiangsu_pdf_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with the Jiangsu PDFs of the dev_pdf questions (the NPC 2019 pair joined as one report)."""
@@ -85,3 +108,8 @@ def sample_engine(sample_home: Path) -> Iterator[QAEngine]:
 @pytest.fixture(scope="session")
 def jiangsu_engine(jiangsu_pdf_home: Path) -> Iterator[QAEngine]:
     yield from _engine(jiangsu_pdf_home)
+
+
+@pytest.fixture(scope="session")
+def held_out_engine(held_out_home: Path) -> Iterator[QAEngine]:
+    yield from _engine(held_out_home)
