@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -103,6 +104,7 @@ class TextCheck:
     detail: str
 
 
+@lru_cache(maxsize=65536)
 def normalize_label(label: str) -> str:
     """Comparable form of a row label or a text label.
 
