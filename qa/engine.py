@@ -45,6 +45,7 @@ from qa import consistency, coverage, cross, tasks, text_measures
 from qa.compose import answered, figure_answer, refused
 from qa.compute import Operand, converted
 from qa.context import ReportContext
+from qa.lexicon import norm
 from qa.lookup import ReportTables, empty_table
 from qa.model import STATUS_ANSWERED, STATUS_UNANSWERABLE, Answer
 from qa.resolve import Resolver, narrative_module
@@ -324,7 +325,11 @@ class QAEngine:
         narrative = narrative_module()
         match = narrative.find_definition(intent.question, ctx.chunks) if narrative else None
         if match is None:
-            return self._plain_passage(ctx, intent) if plain else None
+            passage = self._plain_passage(ctx, intent) if plain else None
+            quote = passage.citations[0].quote if passage is not None and passage.citations else ""
+            if passage is not None and intent.quoted and not any(q in norm(quote) for q in intent.quoted):
+                return None  # the term asked is not in the nearest sentence: no definition found
+            return passage
         citation = ctx.cite_text(match.sentence.chunk, match.sentence.text)
         text = f"{match.definition_text}（{ctx.title()}，名词解释“{match.term}”）"
         return answered(intent.question, text, [citation])
