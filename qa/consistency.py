@@ -51,8 +51,9 @@ def consistency_answer(intent: Intent, ctx: ReportContext, resolver: Resolver) -
         return _all_equal(intent, ctx, (Decimal(claim.group(1)), claim.group(1), claim.group(2) or ""))
     if re.search(r"加起来|之和|相加|总和|加总|加在一起", intent.text):
         return _parts_sum(intent, ctx, resolver)
-    if figures and all(f[2] == "%" for f in figures) and "占" in intent.text:
-        shares = _stated_shares(intent, ctx, resolver, figures)
+    percents = [f for f in figures if f[2] == "%"]
+    if percents and "占" in intent.text:  # 222.5万元占“三公”经费的8.75%: the share is what is claimed
+        shares = _stated_shares(intent, ctx, resolver, percents)
         if shares is not None:
             return shares
     if figures:
@@ -87,6 +88,7 @@ def _share_parts(question: str, figures: list[tuple[Decimal, str, str]]) -> list
 
 def _item(words: str) -> str:
     """An item's words without the report's preamble (``…2019年预算说明称公务接待费`` → 公务接待费)."""
+    words = re.sub(r"[\d.,，]+\s*(?:亿元|万元|元)$", "", words)  # 因公出国（境）费222.5万元 → 因公出国（境）费
     return re.sub(r"^.*(?:称|说|年度?|里|中)", "", words) or words
 
 

@@ -38,7 +38,7 @@ _NOT_ITEMS = re.compile(
     r"分别|各是|各为|批次|人次|团组|平均|每|一个|一共|"
     r"干部职工|职工|员工|工作人员|单位|本级|部门|交了|交的|缴了|缴纳|付了|发了|"
     r"那一行|这一行|一行|那一栏|这一栏|这块|这一块|那块|百分之|百分比|比例|比重|占比|多大|多高|多少钱|"
-    r"增减数|增减|推算|根据|按照|按|编制说明|"
+    r"增减数|增减|推算|根据|按照|按|编制说明|最后|最终|实际上|到底|现在|目前|"
     r"[\d.,%％（）()，,。？?！!、；;：:“”\"‘’《》<>\s\-—·]"
 )
 
@@ -112,8 +112,10 @@ EXPECTED_WORDS = {"money": "金额", "%": "比例（百分比）", "分": "分�
 def unit_fits(expect: str | None, unit: str | None) -> bool:
     """Whether an answer's unit is of the kind the question asks for (``money``, ``%``, ``分``,
     a count unit such as 辆/人次); unknown on either side fits."""
-    if not expect or not unit:
+    if not expect:
         return True
+    if not unit:
+        return expect in ("money", "%", "分")  # a count needs its unit: a bare number may be anything
     if expect == "money":
         return unit in _MONEY
     if expect == "%":

@@ -180,6 +180,23 @@ def ambiguous_answer(intent: Intent, contexts: Sequence[ReportContext], resolver
             citations += [v.citation for v in found.values[:1] if v.citation]
         else:
             lines.append(f"{ctx.unit}（{ctx.year}年{ctx.kind}）：未披露")
+    same_report_but_scope = (
+        len({ctx.unit for ctx in contexts}) == 1
+        and len({ctx.year for ctx in contexts}) == 1
+        and len({ctx.record.report.scope for ctx in contexts}) > 1
+    )
+    found_all = [f for _, f in results if f is not None]
+    if not found_all and len({ctx.unit for ctx in contexts}) == 1:
+        # no report of the unit states it: nothing to choose between
+        return refused(intent.question, "报告中没有找到这个问题要的内容（未披露），无法回答。", list(contexts))
+    if same_report_but_scope and len(found_all) == len(results) and len(
+        {(f.operand.value, f.operand.unit) for f in found_all}
+    ) == 1:
+        # the 部门 and the 单位 report print the same figure: that is the answer, both cited
+        first = found_all[0].operand
+        scopes = "、".join(f"{ctx.record.report.scope}{ctx.kind}" for ctx, _ in results)
+        text = f"{_shown(first)}（{contexts[0].unit}{contexts[0].year}年{scopes}中相同）。"
+        return answered(intent.question, text, citations, first.value, first.unit)
     if len({ctx.unit for ctx in contexts}) == 1:
         if len({ctx.year for ctx in contexts}) > 1:
             missing = "年度"

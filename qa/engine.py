@@ -247,7 +247,7 @@ class QAEngine:
         question its evidence does not name (``items``), or a figure the question states itself."""
         missing = []
         if not coverage.unit_fits(intent.expect, answer.unit):
-            missing = [coverage.EXPECTED_WORDS.get(intent.expect or "", f"以{intent.expect}计的数字")]
+            missing = [coverage.EXPECTED_WORDS.get(intent.expect or "", f"{intent.expect}数")]
         elif items:
             missing = coverage.uncovered(intent.question, answer.citations, unit_names(ctx.record))
         if not missing and coverage.restates_question(intent.question, answer):
@@ -257,7 +257,7 @@ class QAEngine:
         log.info("answer to %r does not cover %s; refused", intent.question, missing)
         where = answer.citations[0] if answer.citations else None
         nearby = f"最接近的内容是：{where.table or where.row}“{where.quote}”。" if where else ""
-        text = f"报告中没有找到“{'、'.join(missing)}”的数字（未披露），无法回答。{nearby}"
+        text = f"报告中没有找到所问的“{'、'.join(missing)}”的数字（未披露），无法回答。{nearby}"
         return replace(refused(intent.question, text, [ctx]), citations=answer.citations)
 
     def _no_report(self, intent: Intent, records: list[ReportRecord]) -> Answer:

@@ -19,6 +19,8 @@ from qa.lexicon import norm
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _COMPARISON_YEAR = re.compile(r"(?:比|较|与|同|跟|相比|对比|相较)\s*(20\d{2})")
+_LAST_YEAR_MARK = re.compile(r"(?:上年|上一年|去年)度?\s*[（(]\s*(20\d{2})")
+"""``上年（2017年）``: the year of last year's figure, named only to make it plain."""
 _ALL_UNITS = re.compile(
     r"这[五六七八九十两三四几\d]+[个家]|这几[个家]|[五六七八九十两三四\d]+个(?:政府办|单位|部门)|各[个家]|所有|全部"
 )
@@ -145,14 +147,15 @@ def _named_records(text: str, records: list[ReportRecord]) -> tuple[dict[str, li
 def _years(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """(fiscal years named, comparison years named)."""
     comparison = {int(y) for y in _COMPARISON_YEAR.findall(text)}
+    marks = {int(y) for y in _LAST_YEAR_MARK.findall(text)}
     named: list[int] = []
     for m in _YEAR.finditer(text):
         year = int(m.group(1))
         after = text[m.end() : m.end() + 3]
         if re.match(r"年?\d{1,2}月", after) and not re.match(r"年?12月31日", after):
             continue  # a date (2023年4月出具), not a fiscal year
-        if year in comparison:
-            continue
+        if year in comparison or (year in marks and len(marks | {year}) < len(set(map(int, _YEAR.findall(text))))):
+            continue  # a compared year, or 上年（Y） beside the report's own year
         if year not in named:
             named.append(year)
     return tuple(named), tuple(sorted(comparison))
@@ -225,13 +228,13 @@ def _unknown_unit(text: str, records: list[ReportRecord]) -> str:
     """An organisation named in the question (place + body) that matches no ingested report."""
     known = [(n.replace("人民", ""), canonical_text(r.report.region)) for r in records for n in _names(r)]
     for m in _ORG.finditer(text):
-        mention = m.group(0).replace("人民", "")
-        place = m.group(1)
+        mention = m.group(0).replace("人民", "").lstrip("年度的在和与及对")
+        place = m.group(1).lstrip("年度的在和与及对")
         if not any(
             (mention in name or name in mention) and (place in name or place in region)
             for name, region in known
         ):
-            return m.group(0)
+            return m.group(0).lstrip("年度的在和与及对")
     return ""
 
 
