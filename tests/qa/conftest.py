@@ -8,6 +8,8 @@
   省人大常委会办公厅 2019 as narrative + tables files, and its 2017 report), ≈1–2 min.
 - ``held_out_home``: the PDFs of ``tests/qa/data/own_pdf.jsonl`` (省委办公厅 2019 and 省政协办公厅 2017 as
   narrative + tables pairs, 省检察院 2017, 普陀区财政局 2025, 普陀区社会福利院 2024), ≈2 min.
+- ``blind_home``: the PDFs of ``tests/qa/data/blind_pdf.jsonl`` (普陀区规划资源局 2024 决算, 普陀区司法局
+  2026 部门 and 单位 预算, 省政协办公厅 2018, 省人大办公厅 2017), ≈2 min.
 - ``sample_engine``: the generated sample PDFs (``sample_home`` from ``tests/conftest.py``).
 """
 
@@ -72,6 +74,25 @@ def held_out_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return home
 
 
+BLIND_PDFS = (
+    "putuo_planning_2024_dept_final.pdf",
+    "putuo_justice_2026_dept_budget.pdf",
+    "putuo_justice_2026_unit_budget.pdf",
+    "jiangsu_cppcc_office_2018_dept_budget.pdf",
+    "jiangsu_npc_office_2017_dept_budget.pdf",
+)
+
+
+@pytest.fixture(scope="session")
+def blind_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with the PDFs of the blind questions (tests/qa/data/blind_pdf.jsonl)."""
+    home = tmp_path_factory.mktemp("qa_blind_pdf")
+    with Library(Settings(home=home)) as library:
+        outcomes = library.ingest_paths([shared_dir / "reports" / "pdf" / name for name in BLIND_PDFS])
+    assert outcomes and all(o.ok for o in outcomes), [o.error for o in outcomes]
+    return home
+
+
 @pytest.fixture(scope="session")
 def jiangsu_pdf_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with the Jiangsu PDFs of the dev_pdf questions (the NPC 2019 pair joined as one report)."""
@@ -113,3 +134,8 @@ def jiangsu_engine(jiangsu_pdf_home: Path) -> Iterator[QAEngine]:
 @pytest.fixture(scope="session")
 def held_out_engine(held_out_home: Path) -> Iterator[QAEngine]:
     yield from _engine(held_out_home)
+
+
+@pytest.fixture(scope="session")
+def blind_engine(blind_home: Path) -> Iterator[QAEngine]:
+    yield from _engine(blind_home)
