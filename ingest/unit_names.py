@@ -46,11 +46,28 @@ INFORMAL_ABBREVIATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # Names of a kind of body that never name one unit alone (a region is needed).
 GENERIC_BODIES = frozenset(
-    {"办公厅", "办公室", "办", "委", "委办", "委办公厅", "政府", "政府办公室", "政府办", "府办", "局", "院", "中心", "人民政府"}
+    {
+        "办公厅",
+        "办公室",
+        "办",
+        "委",
+        "委办",
+        "委办公厅",
+        "政府",
+        "政府办公室",
+        "政府办",
+        "府办",
+        "局",
+        "院",
+        "中心",
+        "人民政府",
+    }
 )
 
 # Two-character words a question may put right before 省/市/区 (根据省人大…) that are no place.
-NOT_PLACE_WORDS = frozenset({"根据", "按照", "依据", "关于", "对于", "其中", "以及", "还有", "包括", "请问", "查询", "全省", "全市"})
+NOT_PLACE_WORDS = frozenset(
+    {"根据", "按照", "依据", "关于", "对于", "其中", "以及", "还有", "包括", "请问", "查询", "全省", "全市"}
+)
 
 _OWN_LEVEL = re.compile(r"[（(]?本级[）)]?$")
 _LEVEL = re.compile(r"(?:自治州|自治县|自治区|省|市|区|县|旗|盟)$")
@@ -140,7 +157,11 @@ def aliases(unit_name: str, region: str) -> tuple[str, ...]:
             if short_body.startswith("委") and not _LEVEL.search(form):
                 continue  # 省委/市委 keep their level: never 江苏委办
             names.add(form + short_body)
-        if short_body not in GENERIC_BODIES and not short_body.startswith(("委", "办")) and len(short_body) >= 2:
+        if (
+            short_body not in GENERIC_BODIES
+            and not short_body.startswith(("委", "办"))
+            and len(short_body) >= 2
+        ):
             names.add(short_body)
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 

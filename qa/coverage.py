@@ -120,6 +120,4 @@ def unit_fits(expect: str | None, unit: str | None) -> bool:
         return unit in _MONEY
     if expect == "%":
         return unit in ("%", "个百分点")
-    if unit in _MONEY or unit == "%":
-        return False  # a count or score was asked, an amount or rate found
-    return True
+    return not (unit in _MONEY or unit == "%")  # a count or score asked, an amount or rate found

@@ -34,8 +34,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from decimal import Decimal
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from index.library import Library

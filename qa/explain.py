@@ -80,13 +80,17 @@ def explain_text(data: dict[str, Any]) -> str:
     r = data["reading"]
     lines = [
         f"问题 / question: {data['question']}",
-        f"读作 / read as: task={r['task']} operation={r['operation']} measure={r['measure']} asks={r['asks']} "
-        f"expect={r['expect']} table={r['table_hint']} concepts={','.join(r['concepts']) or '-'} "
-        f"codes={','.join(r['codes']) or '-'}",
+        (
+            f"读作 / read as: task={r['task']} operation={r['operation']} measure={r['measure']} asks={r['asks']} "
+            f"expect={r['expect']} table={r['table_hint']} concepts={','.join(r['concepts']) or '-'} "
+            f"codes={','.join(r['codes']) or '-'}"
+        ),
         f"范围 / scope: {', '.join(r['units']) or '-'} {r['years'] or ''}{' (上年)' if r['year_before'] else ''}",
     ]
     for rep in data["candidates"]:
-        lines.append(f"报告 / report: {rep['report']}   问题中的项目词 / item words: {rep['item_words'] or '-'}")
+        lines.append(
+            f"报告 / report: {rep['report']}   问题中的项目词 / item words: {rep['item_words'] or '-'}"
+        )
         for c in rep["cells"]:
             lines.append(f"  cell {c['score']:>6} (row {c['row_score']}, {c['how']}) {c['table']} | {c['row']} | "
                          f"{c['column']} = {c['value']} {c['unit']} p.{c['page']}")  # fmt: skip

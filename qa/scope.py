@@ -262,10 +262,11 @@ def resolve_scope(question: str, records: list[ReportRecord]) -> Scope:
                     continue
                 pool = with_year
             chosen.extend(_kind_filter(text, pool))
-        if chosen and len(years) == 2 and len(named) == 1 and max(years) - min(years) == 1 and not _years(text)[1]:
-            if {r.report.fiscal_year for r in chosen} == {max(years)}:  # 根据2024年预算，2023年的…
-                units = tuple(dict.fromkeys(r.report.unit_name for r in chosen))
-                return Scope(tuple(chosen), units, True, (min(years),), None, False, year_before=True)
+        only_later = {r.report.fiscal_year for r in chosen} == {max(years, default=0)}
+        if only_later and len(years) == 2 and len(named) == 1 and max(years) - min(years) == 1 and not _years(text)[1]:
+            # 根据2024年预算，2023年的…: the 2024 report states 2023's figure
+            units = tuple(dict.fromkeys(r.report.unit_name for r in chosen))
+            return Scope(tuple(chosen), units, True, (min(years),), None, False, year_before=True)
         versus = [y for y in _years(text)[1] if y not in years]
         if chosen and versus and len(named) == 1 and len(years) <= 1:
             # 2019年比2017年: the named unit's report of the compared year too, the named year first

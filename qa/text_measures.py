@@ -23,7 +23,7 @@ from qa.compose import answered
 from qa.compute import fmt
 from qa.context import ReportContext
 from qa.lexicon import norm
-from qa.model import Answer, Citation, text_citation
+from qa.model import Answer, Citation
 from qa.scope import unit_names
 
 _VS_LAST_YEAR = r"(?:比|较|与|同)(?:上年|上一年|去年|上年度|上一年度)(?:预算)?(?:相比)?"
@@ -80,7 +80,9 @@ def label_cover(label: str, asked: str) -> tuple[float, int]:
     return matched / len(core), matched
 
 
-def candidates(facts: Sequence[TextFact], measure: str, asked: str, year: int | None = None) -> list[Candidate]:
+def candidates(
+    facts: Sequence[TextFact], measure: str, asked: str, year: int | None = None
+) -> list[Candidate]:
     """Text facts of ``measure`` whose label the question covers, best first (one per value).
 
     ``year``: the report's year; for ``last_year`` a figure the text states for the year before
@@ -88,7 +90,10 @@ def candidates(facts: Sequence[TextFact], measure: str, asked: str, year: int | 
     found: list[Candidate] = []
     for fact in facts:
         stated_before = (
-            measure == "last_year" and year is not None and fact.year == year - 1 and fact.measure == "current"
+            measure == "last_year"
+            and year is not None
+            and fact.year == year - 1
+            and fact.measure == "current"
         )
         if fact.measure != measure and not stated_before:
             continue

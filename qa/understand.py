@@ -20,8 +20,8 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 
-from ingest.store import ReportRecord
 from ingest.catalog import classify_title
+from ingest.store import ReportRecord
 from qa.lexicon import COLUMN_WORDS, TABLE_HINTS, ConceptMatch, find_concepts, norm
 from qa.scope import Scope, latest, resolve_scope
 
@@ -224,7 +224,7 @@ def _table_hint(text: str) -> str | None:
     ingest classifies titles (:func:`ingest.catalog.classify_title`), else a table word."""
     for start, end in _table_spans(text):
         name = re.sub(r"^.*?(?:年度?|的)", "", text[start:end])
-        for begin in range(0, max(1, len(name) - 3)):  # drop leading words until a title is recognised
+        for begin in range(max(1, len(name) - 3)):  # drop leading words until a title is recognised
             kind = classify_title(name[begin:])
             if kind != "other":
                 return kind

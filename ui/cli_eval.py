@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ui.cli import _open_engine, _settings, cli
+from ui.cli import _settings, cli
+from ui.cli_query import _open_engine
 
 
 @cli.command("eval")
