@@ -279,7 +279,7 @@ def _classify(
     value = _parse(found.number)
     unit = found.unit
     words = ALTERNATIVE_RE.sub("", prefix)
-    verb = _last_verb(words)
+    verb = _last_verb(words) or _comparative_vs_last_year(words)
     last_base = LAST_YEAR_BASE_RE.search(before)
     budget_base = BUDGET_BASE_RE.search(before)
     against_budget = budget_base is not None and (
@@ -335,6 +335,19 @@ def _last_verb(words: str) -> str:
         if i > best:
             best, sign = i, "-"
     return sign
+
+
+_COMPARATIVE = re.compile(r"(小于|少于|低于|大于|多于|高于|超过)[^，,。；;\d]{0,12}$")
+
+
+def _comparative_vs_last_year(words: str) -> str:
+    """``本年数小于上年预算数 X``: a change stated by comparison with last year's figure
+    (``-`` for 小于/少于/低于, ``+`` for 大于/多于/高于/超过); only when last year is named, so
+    a threshold (单价高于50万元) is never a change."""
+    m = _COMPARATIVE.search(words)
+    if not m or not _names_last_year(m.group(0)):
+        return ""
+    return "-" if m.group(1) in ("小于", "少于", "低于") else "+"
 
 
 def _names_last_year(words: str) -> bool:

@@ -159,6 +159,8 @@ DERIVED = [
     (PROCURATORATE, "16532.88", "收入、支出预算总计", "17996.68 − 1463.80 = 16532.88 万元"),
     (PLANNING, "156.32", "机关运行经费支出", "142.80 + 13.52 = 156.32 万元"),
     (YANZHOU, "987.55", "基本支出", "1043.79 − 56.24 = 987.55 万元"),
+    # "本年数小于上年预算数 X": a change stated as a comparison
+    (PROCURATORATE, "186.20", "公务接待费预算支出", "156.55 + 29.65 = 186.20 万元"),
 ]
 
 
@@ -303,3 +305,11 @@ def test_numbers_drawn_after_their_words_read_in_place(tmp_path: Path) -> None:
     assert find(found, "2982.89", "last_year", "收入支出总计").formula == "2995.39 − 12.50 = 2982.89 万元"
     assert find(found, "12", "count", "车辆", unit="辆")
     assert not [f for f in found if "政府性基金" in f.sentence], "a blank figure must stay blank"
+
+
+def test_comparatives_are_changes_only_against_last_year() -> None:
+    from ingest.text_facts import _comparative_vs_last_year
+
+    assert _comparative_vs_last_year("本年数小于上年预算数 ") == "-"
+    assert _comparative_vs_last_year("本年数多于上年 ") == "+"
+    assert _comparative_vs_last_year("单价高于") == ""  # a threshold, not a change
