@@ -316,6 +316,11 @@ def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+_FORM_WORDS = re.compile(r"中|里|内|的|是|为|有|多少|几|万元|亿元|元|钱|金额|数额|合计|总计|小计|预算数|决算数|[，,。？?：:\s]")
+_ITEM_AFTER = re.compile(r"[\u4e00-\u9fff]{3,}")
+"""After a table's name: three or more characters that are not question words name a row."""
+
+
 def _relevant_concepts(
     text: str, concepts: list[ConceptMatch], quoted: tuple[str, ...]
 ) -> list[ConceptMatch]:
@@ -341,6 +346,8 @@ def _relevant_concepts(
                 else:
                     drop.add(n)
     kept = [c for n, c in enumerate(concepts) if n not in drop]
+    if not kept and spans and _ITEM_AFTER.search(_FORM_WORDS.sub("", text[spans[-1][1] :])):
+        return []  # …机关运行经费支出预算表中，物业管理费是多少: the item is a row the table names
     return kept if kept else [c for n, c in enumerate(concepts) if n not in drop or not kept]
 
 

@@ -302,3 +302,10 @@ def test_a_year_before_the_report_is_read_from_the_next_years_report() -> None:
     intent = understand("省高院上一年（2018年）的公务接待费预算是多少？", records)
     assert intent.year_before and intent.asks == "last_year" and len(intent.report_ids) == 1
     assert understand("省高院2016年的公务接待费预算是多少？", records).task == "unanswerable"
+
+
+def test_a_row_named_after_a_table_name_is_the_item_not_the_tables_concept() -> None:
+    row = understand("青山市政府办2024年一般公共预算机关运行经费支出预算表中，物业管理费是多少万元？", RECORDS)
+    assert row.table_hint == "office_operation" and not row.concepts
+    total = understand("青山市政府办2024年机关运行经费支出预算表的合计是多少？", RECORDS)
+    assert [c.concept.key for c in total.concepts] == ["机关运行经费"]
