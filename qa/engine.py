@@ -233,6 +233,13 @@ class QAEngine:
         answer = handler(ctx, intent)
         if answer is not None and intent.task in ("lookup", "count", "compute") and answer.status == STATUS_ANSWERED:
             answer = self._covered(intent, ctx, answer, items=intent.task != "compute")
+            if answer.status != STATUS_ANSWERED and intent.task == "lookup":
+                # the figure found was about something else: a narrative figure whose own words
+                # name the item (住房改革支出（款）提租补贴（项）1,107.60万元) may still answer
+                stated = text_measures.measure_answer(question, ctx, ctx.text_facts, "current")
+                if stated is not None:
+                    second = self._covered(intent, ctx, stated)
+                    answer = second if second.status == STATUS_ANSWERED else answer
         if answer is None:
             # nothing the rules know of (a concept, a code, a quoted name) → the question was not read
             understood = bool(intent.concepts or intent.codes or intent.quoted)

@@ -117,7 +117,7 @@ def _citation(ctx: ReportContext, fact: TextFact) -> Citation:
 
 def _shown(fact: TextFact, question: str) -> tuple[Decimal, str]:
     """The value to give and its words (a change or rate is given as its size, with its direction)."""
-    if fact.measure == "last_year":
+    if fact.measure in ("last_year", "current"):
         return fact.value, f"{fmt(fact.value)}{fact.unit}"
     size = abs(fact.value)
     word = "减少" if fact.value < 0 else "增加"
@@ -163,7 +163,7 @@ def _described(fact: TextFact, measure: str) -> str:
     _, words = _shown(fact, "")
     year = f"{fact.year}年" if fact.year else ""
     how = f"（推算：{fact.formula}）" if fact.formula else ""
-    what = f"{year}{fact.label}" if measure == "last_year" else f"{fact.label}比上年"
+    what = f"{year}{fact.label}" if measure in ("last_year", "current") else f"{fact.label}比上年"
     return f"{what}{words}{how}"
 
 
