@@ -16,12 +16,12 @@ import re
 from decimal import Decimal
 
 from qa.compose import answered
-from qa.compute import Operand, difference, fmt, same_amount, total
+from qa.compute import Operand, difference, fmt, is_money, ratio_percent, same_amount, total
 from qa.context import ReportContext
 from qa.lexicon import find_concepts, most_specific, norm
 from qa.model import Answer
 from qa.resolve import Resolver, narrative_module
-from qa.tasks import body
+from qa.tasks import body, own_measure
 from qa.understand import Intent
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def _question_figures(question: str) -> list[tuple[Decimal, str, str]]:
 def consistency_answer(intent: Intent, ctx: ReportContext, resolver: Resolver) -> Answer | None:
     """是/否 with both figures cited (see the module docstring)."""
     figures = _question_figures(intent.question)
-    money_figures = [f for f in figures if f[2] in ("元", "万元", "亿元")]
+    money_figures = [f for f in figures if is_money(f[2])]
     if len(money_figures) >= 2:
         return _claimed_arithmetic(intent, ctx, money_figures)
     claim = re.search(
@@ -95,9 +95,6 @@ def _item(words: str) -> str:
 def _stated_shares(intent: Intent, ctx: ReportContext, resolver: Resolver,
                    figures: list[tuple[Decimal, str, str]]) -> Answer | None:  # fmt: skip
     """Stated shares (``公务接待费占“三公”经费的16.93%``) recomputed from the figures they divide."""
-    from qa.compute import ratio_percent
-    from qa.tasks import own_measure
-
     parts = _share_parts(intent.question, figures)
     if not parts:
         return None
@@ -107,7 +104,7 @@ def _stated_shares(intent: Intent, ctx: ReportContext, resolver: Resolver,
         for phrase in (part, whole):
             concepts = [c.concept for c in _specific(find_concepts(phrase))]
             hit = resolver.resolve(ctx, intent, phrase, concepts=concepts, expect="money", measure=own_measure(ctx))
-            if hit is None or hit.operand.unit not in ("元", "万元", "亿元"):
+            if hit is None or not is_money(hit.operand.unit):
                 return None
             found.append(Operand(hit.operand.value, hit.operand.unit, phrase, hit.operand.citation, hit.operand.text))
         if found[0].value == found[1].value:
@@ -211,9 +208,10 @@ def _stated_vs_table(intent: Intent, ctx: ReportContext, resolver: Resolver,
         c.concept for c in intent.concepts[:1]
     ]
     query = resolver.query_of(intent, ctx, phrase, concepts)
-    money = ("元", "万元", "亿元")
-    same_kind = money if unit in money else (unit,)  # a stated % is never compared with an amount
-    cells = [c for c in resolver.cells(ctx, query) if c.fact.unit in same_kind or (c.fact.unit == "" and unit in money)]
+    if is_money(unit):  # a stated % is never compared with an amount, nor an amount with a %
+        cells = [c for c in resolver.cells(ctx, query) if is_money(c.fact.unit) or c.fact.unit == ""]
+    else:
+        cells = [c for c in resolver.cells(ctx, query) if c.fact.unit == unit]
     if not cells:
         return None
     cell = cells[0]
@@ -270,7 +268,7 @@ def _named_parts_sum(intent: Intent, ctx: ReportContext, resolver: Resolver) -> 
     operands = []
     for match in [*parts, wholes[0]]:
         found = resolver.resolve(ctx, intent, match.word, concepts=[match.concept])
-        if found is None or found.operand.unit not in ("元", "万元", "亿元"):
+        if found is None or not is_money(found.operand.unit):
             return None
         op = found.operand
         operands.append(Operand(op.value, op.unit, match.concept.key, op.citation, op.text))

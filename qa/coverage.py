@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from ingest.numbers import MONEY_UNITS
 from ingest.unit_names import abbreviates, canonical_text
 from qa.lexicon import find_concepts, norm
 from qa.model import Answer, Citation
@@ -104,7 +105,6 @@ def restates_question(question: str, answer: Answer) -> bool:
     return False
 
 
-_MONEY = ("元", "万元", "亿元")
 EXPECTED_WORDS = {"money": "金额", "%": "比例（百分比）", "分": "分数"}
 """How a refusal names the kind of figure that was asked for."""
 
@@ -117,7 +117,7 @@ def unit_fits(expect: str | None, unit: str | None) -> bool:
     if not unit:
         return expect in ("money", "%", "分")  # a count needs its unit: a bare number may be anything
     if expect == "money":
-        return unit in _MONEY
+        return unit in MONEY_UNITS
     if expect == "%":
         return unit in ("%", "个百分点")
-    return not (unit in _MONEY or unit == "%")  # a count or score asked, an amount or rate found
+    return not (unit in MONEY_UNITS or unit == "%")  # a count or score asked, an amount or rate found

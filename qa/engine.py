@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 from index.library import Library
 from index.search import Searcher
-from ingest.store import ReportRecord
+from ingest.store import ReportRecord, TableRecord
 from qa import consistency, coverage, cross, tasks, text_measures
 from qa.compose import answered, figure_answer, refused
 from qa.compute import Operand, converted
@@ -60,6 +60,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _FUND_WORDS = (("政府性基金", "gov_fund"), ("国有资本经营", "soe_capital"))
+
+
+def _empty_note(table: TableRecord) -> str:
+    """What an empty table's note says of it (``本单位没有…，故本表无数据``), or ``""``."""
+    said = re.search(r"本(?:单位|部门)[^。]*?(?:无数据|没有[^。]*)", table.note or "")
+    return said.group(0) if said else ""
 
 
 class QAEngine:
@@ -288,9 +294,7 @@ class QAEngine:
         for word, kind in _FUND_WORDS:
             empty = empty_table(kind, ctx.tables) if (word in intent.text or intent.table_hint == kind) else None
             if empty is not None and not intent.codes:  # the fund's table is printed empty: 0, said so
-                note = empty.note or "表中没有数据"
-                said = re.search(r"本(?:单位|部门)[^。]*?(?:无数据|没有[^。]*)", note)
-                quote = said.group(0) if said else "表中没有填列数字"
+                quote = _empty_note(empty) or "表中没有填列数字"
                 text = f"0万元：{ctx.title()}的{ctx.table_name(empty)}为空表（{quote}）。"
                 return answered(intent.question, text, [ctx.cite_table(empty, quote)], Decimal(0), "万元",
                                 "空表，按0计")  # fmt: skip
@@ -396,9 +400,7 @@ class QAEngine:
             return None
         empty = empty_table(kind, ctx.tables)
         if empty is not None:
-            note = empty.note or "表中没有数据"
-            said = re.search(r"本(?:单位|部门)[^。]*?(?:无数据|没有[^。]*)", note)
-            quote = said.group(0) if said else note
+            quote = _empty_note(empty) or empty.note or "表中没有数据"
             return answered(intent.question, f"否。{ctx.title()}的{ctx.table_name(empty)}为空表：“{quote}”",
                             [ctx.cite_table(empty, quote)])  # fmt: skip
         rows = ctx.tables.by_seq.get(tables[0].seq, [])

@@ -25,13 +25,11 @@ from qa.context import ReportContext
 from qa.lexicon import norm
 from qa.model import Answer, Citation
 from qa.scope import unit_names
-
-_VS_LAST_YEAR = r"(?:比|较|与|同)(?:上年|上一年|去年|上年度|上一年度)(?:预算)?(?:相比)?"
-_CHANGE_WORDS = r"增加|减少|增长|下降|多|少|变化|变动|压减|降低|上升|减|增"
+from qa.understand import CHANGE_WORDS, VS_LAST_YEAR
 
 # Words that name no item: the measure, the report, the question form.
 _NOT_CONTENT = re.compile(
-    rf"{_VS_LAST_YEAR}|{_CHANGE_WORDS}|上年度?|上一年度?|去年|推算|根据|按照|增减数|编制说明|"
+    rf"{VS_LAST_YEAR}|{CHANGE_WORDS}|上年度?|上一年度?|去年|推算|根据|按照|增减数|编制说明|"
     r"了|的|是|为|有|多少万元|多少元|多少钱|多少|几|百分之|百分比|幅度|比例|"
     r"部门预算|单位预算|预算公开|预算说明|部门决算|决算|公开|预算|支出|安排|资金|数额|金额|数|"
     r"[（）()，,。？?、“”\"‘’\s\d]|年"
@@ -115,7 +113,7 @@ def _citation(ctx: ReportContext, fact: TextFact) -> Citation:
                     " > ".join(fact.section_path), "", fact.sentence, fact.line)  # fmt: skip
 
 
-def _shown(fact: TextFact, question: str) -> tuple[Decimal, str]:
+def _shown(fact: TextFact) -> tuple[Decimal, str]:
     """The value to give and its words (a change or rate is given as its size, with its direction)."""
     if fact.measure in ("last_year", "current"):
         return fact.value, f"{fmt(fact.value)}{fact.unit}"
@@ -151,7 +149,7 @@ def measure_answer(question: str, ctx: ReportContext, facts: Sequence[TextFact],
     chosen = [best, *rivals]
     parts = [_described(c.fact, measure) for c in chosen]
     citations = [_citation(ctx, c.fact) for c in chosen]
-    value, _ = _shown(best.fact, question)
+    value, _ = _shown(best.fact)
     if rivals:
         text = "有两个数字都符合问题：" + "；".join(parts) + f"。出处：{ctx.title()}说明部分。"
     else:
@@ -160,7 +158,7 @@ def measure_answer(question: str, ctx: ReportContext, facts: Sequence[TextFact],
 
 
 def _described(fact: TextFact, measure: str) -> str:
-    _, words = _shown(fact, "")
+    _, words = _shown(fact)
     year = f"{fact.year}年" if fact.year else ""
     how = f"（推算：{fact.formula}）" if fact.formula else ""
     what = f"{year}{fact.label}" if measure in ("last_year", "current") else f"{fact.label}比上年"
@@ -181,7 +179,7 @@ def _several(question: str, ctx: ReportContext, facts: Sequence[TextFact], measu
     citations = [_citation(ctx, f) for f in chosen]
     if not _SUM_ASK.search(norm(question)) or len(units) != 1:
         text = "；".join(parts) + f"。出处：{ctx.title()}说明部分。"
-        first, _ = _shown(chosen[0], question)
+        first, _ = _shown(chosen[0])
         return answered(question, text, citations, first, chosen[0].unit)
     unit = units.pop()
     total = sum((f.value for f in chosen), Decimal(0))

@@ -352,11 +352,11 @@ def _relevant_concepts(
 
 
 # How questions ask for a measure the narrative states against last year (wording, any item).
-_VS_LAST_YEAR_ASK = r"(?:比|较|与|同)(?:上年|上一年|去年|上年度|上一年度)(?:预算)?(?:相比)?"
-_CHANGE_ASK = re.compile(
-    _VS_LAST_YEAR_ASK + r"[^，。？?]{0,12}?(?:增加|减少|增长|下降|多|少|变化|变动|压减|降低|上升|减|增)"
-    r"|同比(?:增加|减少|增长|下降)"
-)
+VS_LAST_YEAR = r"(?:比|较|与|同)(?:上年|上一年|去年|上年度|上一年度)(?:预算)?(?:相比)?"
+"""Words comparing with last year (比上年, 与上年预算相比 …); also used by :mod:`qa.text_measures`."""
+CHANGE_WORDS = r"增加|减少|增长|下降|多|少|变化|变动|压减|降低|上升|减|增"
+"""Words of a change (增加/减少 …)."""
+_CHANGE_ASK = re.compile(VS_LAST_YEAR + rf"[^，。？?]{{0,12}}?(?:{CHANGE_WORDS})|同比(?:增加|减少|增长|下降)")
 _RATE_ASK = re.compile(r"百分之|百分比|百分点|增长率|增幅|降幅|涨幅|幅度|几成|多少%|多少％")
 _LAST_YEAR_ASK = re.compile(r"上年|上一年|去年|上年度")
 

@@ -46,11 +46,7 @@ def shared_text_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture(scope="session")
 def shared_pdf_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with two shared PDFs ingested (a 部门决算 and a 部门预算)."""
-    home = tmp_path_factory.mktemp("qa_shared_pdf")
-    with Library(Settings(home=home)) as library:
-        outcomes = library.ingest_paths([shared_dir / "reports" / "pdf" / name for name in PDFS])
-    assert outcomes and all(o.ok for o in outcomes), [o.error for o in outcomes]
-    return home
+    return _pdf_home(shared_dir, tmp_path_factory, "qa_shared_pdf", PDFS)
 
 
 HELD_OUT_PDFS = (
@@ -67,11 +63,7 @@ HELD_OUT_PDFS = (
 @pytest.fixture(scope="session")
 def held_out_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with the PDFs the engine was not developed on (questions: tests/qa/data/own_pdf.jsonl)."""
-    home = tmp_path_factory.mktemp("qa_held_out_pdf")
-    with Library(Settings(home=home)) as library:
-        outcomes = library.ingest_paths([shared_dir / "reports" / "pdf" / name for name in HELD_OUT_PDFS])
-    assert outcomes and all(o.ok for o in outcomes), [o.error for o in outcomes]
-    return home
+    return _pdf_home(shared_dir, tmp_path_factory, "qa_held_out_pdf", HELD_OUT_PDFS)
 
 
 BLIND_PDFS = (
@@ -86,19 +78,20 @@ BLIND_PDFS = (
 @pytest.fixture(scope="session")
 def blind_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with the PDFs of the blind questions (tests/qa/data/blind_pdf.jsonl)."""
-    home = tmp_path_factory.mktemp("qa_blind_pdf")
-    with Library(Settings(home=home)) as library:
-        outcomes = library.ingest_paths([shared_dir / "reports" / "pdf" / name for name in BLIND_PDFS])
-    assert outcomes and all(o.ok for o in outcomes), [o.error for o in outcomes]
-    return home
+    return _pdf_home(shared_dir, tmp_path_factory, "qa_blind_pdf", BLIND_PDFS)
 
 
 @pytest.fixture(scope="session")
 def jiangsu_pdf_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with the Jiangsu PDFs of the dev_pdf questions (the NPC 2019 pair joined as one report)."""
-    home = tmp_path_factory.mktemp("qa_jiangsu_pdf")
+    return _pdf_home(shared_dir, tmp_path_factory, "qa_jiangsu_pdf", JIANGSU_PDFS)
+
+
+def _pdf_home(shared_dir: Path, factory: pytest.TempPathFactory, name: str, files: tuple[str, ...]) -> Path:
+    """A fresh home with these shared PDFs ingested (all must ingest)."""
+    home = factory.mktemp(name)
     with Library(Settings(home=home)) as library:
-        outcomes = library.ingest_paths([shared_dir / "reports" / "pdf" / name for name in JIANGSU_PDFS])
+        outcomes = library.ingest_paths([shared_dir / "reports" / "pdf" / file for file in files])
     assert outcomes and all(o.ok for o in outcomes), [o.error for o in outcomes]
     return home
 
