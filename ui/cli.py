@@ -7,11 +7,9 @@ any file of a batch failed.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
-from collections.abc import Sequence
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
@@ -232,117 +230,6 @@ def _stored_id(store: FactStore, report_id: str) -> str:
     return record.report.report_id
 
 
-def _emit(rows: list[dict[str, Any]], fields: Sequence[str], as_json: bool, as_csv: bool) -> bool:
-    """Print ``rows`` as CSV (with a header) or JSON lines; False when neither was asked for."""
-    if as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(fields))
-        writer.writeheader()
-        writer.writerows(rows)
-    elif as_json:
-        for row in rows:
-            click.echo(_dump(row))
-    return as_csv or as_json
-
-
-FACT_FIELDS = ("table", "table_no", "table_kind", "row_code", "row_label", "row_group", "column", "value", "unit",
-               "page", "line", "text", "uncertain", "file")  # fmt: skip
-
-
-@cli.command()
-@click.argument("report_id")
-@click.option("--table", "table", default=None, help="Only this table: seq, printed number (公开05表), kind or title part.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per fact.")
-@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
-@click.option("--text", "text", is_flag=True, help="The figures of the narrative text instead (label, measure, sentence).")
-@click.pass_context
-def facts(ctx: click.Context, report_id: str, table: str | None, as_json: bool, as_csv: bool, text: bool) -> None:
-    """Print every figure of a report (one per table cell) with its place.
-
-    With --text: every figure of the narrative (this year's, last year's — derived from
-    比上年增加/减少 with its formula —, changes, growth rates, shares, counts).
-
-    Example: budgetqa facts 16b76f591391e91c --table 公开09表 --csv
-    (or: budgetqa facts 16b76f591391e91c --text --json)
-    """
-    if text:
-        _text_facts(ctx, report_id, as_json, as_csv)
-        return
-    with FactStore(_settings(ctx).db_path) as store:
-        found = store.facts(_stored_id(store, report_id), table)
-    rows = [
-        {
-            "table": f.table_title, "table_no": f.table_no, "table_kind": f.table_kind, "row_code": f.row_code,
-            "row_label": f.row_label, "row_group": f.row_group, "column": f.column, "value": str(f.value),
-            "unit": f.unit, "page": f.page, "line": f.line, "text": f.text, "uncertain": f.uncertain, "file": f.file,
-        }
-        for f in found
-    ]  # fmt: skip
-    if not _emit(rows, FACT_FIELDS, as_json, as_csv):
-        for row in rows:
-            where = f"p.{row['page']}" if row["page"] else f"L{row['line']}"
-            code = f"{row['row_code']} " if row["row_code"] else ""
-            flag = " (?)" if row["uncertain"] else ""
-            click.echo(
-                f"{row['table_no'] or row['table']} | {code}{row['row_label']} | {row['column']} = "
-                f"{row['value']} {row['unit']}{flag} [{where}]"
-            )
-
-
-TEXT_FACT_FIELDS = (
-    "label", "measure", "value", "unit", "year", "page", "line", "text", "derived", "formula", "section", "sentence",
-)  # fmt: skip
-
-
-def _text_facts(ctx: click.Context, report_id: str, as_json: bool, as_csv: bool) -> None:
-    """``budgetqa facts ID --text``: the narrative's figures."""
-    with FactStore(_settings(ctx).db_path) as store:
-        found = store.text_facts(_stored_id(store, report_id))
-    rows = [
-        {
-            "label": f.label, "measure": f.measure, "value": str(f.value), "unit": f.unit, "year": f.year,
-            "page": f.page, "line": f.line, "text": f.text, "derived": f.derived, "formula": f.formula,
-            "section": " > ".join(f.section_path), "sentence": f.sentence,
-        }
-        for f in found
-    ]  # fmt: skip
-    if not _emit(rows, TEXT_FACT_FIELDS, as_json, as_csv):
-        for row in rows:
-            where = f"p.{row['page']}" if row["page"] else f"L{row['line']}"
-            how = f" ({row['formula']})" if row["derived"] else ""
-            click.echo(
-                f"{row['label']} | {row['measure']} | {row['value']} {row['unit']} | {row['year'] or ''}{how} "
-                f"[{where}] {row['sentence']}"
-            )
-
-
-@cli.command()
-@click.argument("report_id")
-@click.option("--all", "show_all", is_flag=True, help="Also list checks that passed.")
-@click.pass_context
-def checks(ctx: click.Context, report_id: str, show_all: bool) -> None:
-    """Show the accounting-identity checks of a report (failed and rounding by default).
-
-    Example: budgetqa checks 16b76f591391e91c
-    """
-    with FactStore(_settings(ctx).db_path) as store:
-        stored_id = _stored_id(store, report_id)
-        found, text_found = store.checks(stored_id), store.text_checks(stored_id)
-    _print_checks(found, show_all)
-    if text_found:
-        click.echo("文字与表格 / text vs tables:")
-        _print_checks(text_found, show_all)
-
-
-def _print_checks(found: Sequence[Any], show_all: bool) -> None:
-    """One line per check (failed and rounding, or all), then the counts."""
-    marks = {"pass": "✓", "rounding": "≈", "fail": "✗"}
-    for c in found:
-        if show_all or c.status != "pass":
-            click.echo(f"{marks.get(c.status, '?')} {c.detail}")
-    counts = {s: sum(1 for c in found if c.status == s) for s in marks}
-    click.echo(f"{counts['pass']} pass, {counts['rounding']} rounding, {counts['fail']} fail")
-
-
 @cli.command()
 @click.argument("report_id")
 @click.pass_context
@@ -437,7 +324,7 @@ def index_command(ctx: click.Context, check_only: bool) -> None:
         ctx.exit(1)
 
 
-from ui import cli_eval, cli_query  # noqa: F401  (register `search`, `ask`, `eval` on the group above)
+from ui import cli_eval, cli_facts, cli_query  # noqa: F401  (register `facts`, `checks`, `search`, `ask`, `eval`)
 
 
 def main() -> None:

@@ -153,7 +153,7 @@ def test_store_and_cli_round_trip(tmp_path: Path, parsed: dict[str, ParsedReport
     )
 
     result = runner.invoke(cli, ["--home", str(tmp_path), "facts", report_id, "--text", "--csv"])
-    assert result.exit_code == 0 and result.output.splitlines()[0].startswith("label,measure,value,unit,year")
+    assert result.exit_code == 0 and result.output.lstrip("\ufeff").startswith("label,measure,value,unit,year")
 
     result = runner.invoke(cli, ["--home", str(tmp_path), "checks", report_id])
     assert result.exit_code == 0, result.output
