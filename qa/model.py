@@ -94,6 +94,10 @@ class Answer:
     id: str | None = None
     searched: tuple[str, ...] = field(default=())
     """Files of the reports that were searched (said in refusals)."""
+    asked_as: str | None = None
+    """In a conversation (:mod:`qa.conversation`): the question as understood with what it left
+    out taken from the earlier turns (``兖州区政府办2023年公务接待费是多少？``); ``None`` when
+    it was answered as typed."""
     understood: bool = True
     """False on a refusal whose question the rules could not read (nothing they know of to look
     up): it may be retried in other words (:mod:`qa.phrasing`). Not part of ``to_json``."""
@@ -113,6 +117,7 @@ class Answer:
                 "citations": [c.to_json() for c in self.citations],
                 "candidates": [c.to_json() for c in self.candidates],
                 "elapsed_ms": round(self.elapsed_ms, 1),
+                "asked_as": self.asked_as,
             }
         )
         return data

@@ -100,11 +100,10 @@ def _foreign_place(before: str, region: str) -> bool:
     return not any(before[-k:] in region for k in range(2, min(len(before), 7) + 1))
 
 
-def _named_records(text: str, records: list[ReportRecord]) -> tuple[dict[str, list[ReportRecord]], bool]:
-    """Unit name → its records, for every unit the question names (longest mentions claim first),
-    and whether every mention is shared by several units (a short name like 司法局 that two
-    districts' offices both answer to: the question does not say which)."""
-    text = canonical_text(text)
+def _claims(
+    text: str, records: list[ReportRecord]
+) -> tuple[dict[str, int], dict[tuple[int, int], set[str]]]:
+    """Which units the (canonical) text names: unit → first position, span → the units it names."""
     spans: list[tuple[int, int, bool, str]] = []
     for record in records:
         region = canonical_text(record.report.region)
@@ -137,6 +136,23 @@ def _named_records(text: str, records: list[ReportRecord]) -> tuple[dict[str, li
         owners[(start, end)] = {unit}
         exact_spans[(start, end)] = exact
         claimed.setdefault(unit, start)
+    return claimed, owners
+
+
+def mention_spans(question: str, records: list[ReportRecord]) -> tuple[str, list[tuple[int, int]]]:
+    """The question as scope reads it (normalised, formal names shortened) and the spans in it
+    that name a unit (for a conversation: what is left when unit names are taken out)."""
+    text = canonical_text(norm(question))
+    _, owners = _claims(text, records)
+    return text, sorted(owners)
+
+
+def _named_records(text: str, records: list[ReportRecord]) -> tuple[dict[str, list[ReportRecord]], bool]:
+    """Unit name → its records, for every unit the question names (longest mentions claim first),
+    and whether every mention is shared by several units (a short name like 司法局 that two
+    districts' offices both answer to: the question does not say which)."""
+    text = canonical_text(text)
+    claimed, owners = _claims(text, records)
     by_unit: dict[str, list[ReportRecord]] = {}
     for unit in sorted(claimed, key=lambda u: claimed[u]):
         by_unit[unit] = [r for r in records if r.report.unit_name == unit]
