@@ -18,7 +18,11 @@ On-disk layout of ``KeywordIndex(path)``::
     path/gen-<id>/        bm25s arrays + vocab, ids.json (chunk ids by row), meta.json (stamp…)
 
 A build writes a new ``gen-<id>`` directory, then points ``CURRENT`` at it with ``os.replace``,
-so a crash leaves either the old index or the new one, never a half-written one.
+so a crash leaves either the old index or the new one, never a half-written one. The
+generation that was live before stays on disk until the next build, so a reader in another
+process that read ``CURRENT`` just before the switch still finds its folder; a reader that
+loses the race anyway reads ``CURRENT`` again. Folders of builds that never went live
+(a crash) are removed by the next build.
 
 Measured on the 113 dev questions with evidence (140 question/evidence pairs) over the 2,012
 chunks of the five shared reports: recall@10 / MRR of the evidence chunk, with the search
@@ -278,15 +282,18 @@ class KeywordIndex:
             The stamp, or ``None`` if there is no index, it is unreadable or incomplete, or it was
             built with a different tokenizer or format (then the caller should rebuild).
         """
-        generation = self._live_generation()
-        meta = self._read_meta(generation) if generation else None
+        for _attempt in range(2):  # a concurrent build may switch generations between the reads
+            generation = self._live_generation()
+            meta = self._read_meta(generation) if generation else None
+            if meta is not None or generation == self._live_generation():
+                break
         return meta["stamp"] if meta else None
 
     def build(self, chunks: Sequence[Chunk], stamp: str) -> None:
         """Tokenise and index ``chunks``, and replace the index on disk atomically.
 
         Side effects: writes ``path/gen-<id>/``, switches ``path/CURRENT`` to it, then deletes
-        older generations. Readers in other processes pick the new index up on their next search.
+        older generations except the one live before (a reader may be opening it). Readers in other processes pick the new index up on their next search.
 
         Args:
             chunks: every chunk to index (the index holds exactly these afterwards).
@@ -307,6 +314,7 @@ class KeywordIndex:
         tokenized = time.perf_counter()
         indexed = any(corpus)  # bm25s cannot index a corpus without a single token
         self.path.mkdir(parents=True, exist_ok=True)
+        previous = self._live_generation()
         generation = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         target = self.path / generation
         try:
@@ -329,7 +337,7 @@ class KeywordIndex:
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
-        self._remove_old_generations(keep=generation)
+        self._remove_old_generations(keep={generation, previous or generation})
         logger.info(
             "keyword index %s: %d chunks (tokenize %.2fs, index+save %.2fs)",
             self.path,
@@ -338,16 +346,23 @@ class KeywordIndex:
             time.perf_counter() - tokenized,
         )
 
-    def _remove_old_generations(self, keep: str) -> None:
+    def _remove_old_generations(self, keep: set[str]) -> None:
         for old in self.path.glob("gen-*"):
-            if old.name != keep:
+            if old.name not in keep:
                 try:
                     shutil.rmtree(old)
                 except OSError as exc:  # e.g. still mapped by a reader on Windows
                     logger.warning("could not remove old keyword index %s: %s", old, exc)
 
     def _current(self) -> _Loaded | None:
-        """The live generation, loaded (memory-mapped) if it is not already."""
+        """The live generation, loaded (memory-mapped) if it is not already; read again once
+        if a concurrent build removed it while it was being opened."""
+        loaded = self._load_current()
+        if loaded is None and self._live_generation() is not None:
+            loaded = self._load_current()
+        return loaded
+
+    def _load_current(self) -> _Loaded | None:
         generation = self._live_generation()
         loaded = self._loaded
         if generation is None or (loaded is not None and loaded.generation == generation):

@@ -4,10 +4,16 @@ Three stores hold a report: the SQLite fact store (facts and the ``chunks`` tabl
 written in one transaction), the Chroma vector index and the BM25 keyword index.
 SQLite is the source of truth:
 
-- ingest writes facts and chunks in one transaction and adds the vectors inside it;
-  if anything fails, the transaction rolls back and the new vectors are deleted;
+- ingest embeds a report's chunks into Chroma *before* its short SQLite transaction
+  (facts and chunk rows); if anything fails, the transaction rolls back and the vectors
+  it added are deleted again; after the commit, the vectors of the versions it replaced
+  go. Readers never wait: SQLite is in WAL mode, and a search ignores vectors whose chunk
+  is not (yet, or any more) in the ``chunks`` table;
+- every change runs under the home's writer lock (:mod:`ingest.locking`), so writers
+  take turns while readers go on;
 - the keyword index is rebuilt from the ``chunks`` table whenever its fingerprint
-  differs (after a batch of ingests or a removal), never half-written;
+  differs (after a batch of ingests or a removal), never half-written; a reader that
+  finds it stale while a writer is busy keeps using the previous one;
 - ``check()`` compares the stores and ``sync()`` repairs them (re-embeds what is
   missing, deletes what is stale, re-chunks reports from their kept source copies).
 """
@@ -19,10 +25,11 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from index.chunks import chunks_of
 from index.docstore import ChunkStore
+from ingest.locking import writer_lock
 from ingest.model import ParsedReport
 from ingest.pipeline import Ingestor, IngestOutcome, iter_report_files
 from ingest.settings import Settings
@@ -31,6 +38,7 @@ from ingest.store import FactStore
 if TYPE_CHECKING:
     from index.embedder import Embedder
     from index.keyword import KeywordIndex
+    from index.model import Chunk
     from index.vector import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -63,6 +71,7 @@ class Library:
         self._embedder = embedder
         self._vector: VectorIndex | None = None
         self._keyword: KeywordIndex | None = None
+        self.lock = writer_lock(settings.home)
 
     # ---- lazily opened parts ---------------------------------------------------
 
@@ -96,7 +105,7 @@ class Library:
             self._vector = None
         self.facts.close()
 
-    def __enter__(self) -> Library:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -104,56 +113,64 @@ class Library:
 
     # ---- writing -----------------------------------------------------------------
 
-    def _index_hook(self, conn: sqlite3.Connection, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
-        chunks = chunks_of(parsed)
-        for old in replaced:
-            self.chunks.delete_report(conn, old)
-        self.chunks.write(conn, chunks)
-        try:
-            self.vector.add(chunks)
-        except BaseException:
-            self.vector.delete_report(parsed.report.report_id)
-            raise
-        for old in replaced:
-            self.vector.delete_report(old)
-
     def ingest(self, path: Path) -> IngestOutcome:
         """Ingest one file into every store (the keyword index is refreshed by :meth:`refresh`)."""
-        return Ingestor(self.settings, store=self.facts).ingest(path, after_store=self._index_hook)
+        return Ingestor(self.settings, store=self.facts).ingest(path, hooks=_IndexWriter(self))
 
     def ingest_paths(
         self, paths: Iterable[Path], on_file: Callable[[Path], None] | None = None
     ) -> list[IngestOutcome]:
-        """Ingest files and folders, then refresh the keyword index once."""
+        """Ingest files and folders, then refresh the keyword index once (all under the writer
+        lock: readers keep the previous keyword index until the batch is done)."""
         outcomes = []
-        for path in iter_report_files(paths):
-            if on_file is not None:
-                on_file(path)
-            outcomes.append(self.ingest(path))
-        self.refresh()
+        with self.lock.held():
+            for path in iter_report_files(paths):
+                if on_file is not None:
+                    on_file(path)
+                outcomes.append(self.ingest(path))
+            self.refresh(wait=True)
         return outcomes
 
     def remove(self, report_id: str) -> bool:
         """Remove a report from every store; False if there is no such report."""
+        old_ids: set[str] = set()
 
         def drop(conn: sqlite3.Connection, rid: str) -> None:
+            old_ids.update(c.chunk_id for c in self.chunks.of_report(rid))
             self.chunks.delete_report(conn, rid)
-            self.vector.delete_report(rid)
 
-        removed = Ingestor(self.settings, store=self.facts).remove(
-            report_id, before_remove=drop, after_store=self._index_hook
-        )
-        if removed:
-            self.refresh()
+        with self.lock.held():
+            removed = Ingestor(self.settings, store=self.facts).remove(
+                report_id, before_remove=drop, hooks=_IndexWriter(self)
+            )
+            if removed:
+                stale = old_ids - self.chunks.ids()
+                if stale:
+                    self.vector.delete_ids(stale)
+                self.refresh(wait=True)
         return removed
 
-    def refresh(self) -> bool:
-        """Rebuild the keyword index if the chunks changed; True if it was rebuilt."""
-        stamp = self.chunks.stamp()
-        if self.keyword.stamp() == stamp:
+    def refresh(self, wait: bool = False) -> bool:
+        """Rebuild the keyword index if the chunks changed; True if it was rebuilt.
+
+        Args:
+            wait: wait for a running writer (ingest, removal) to finish. By default a
+                reader does not wait: while a writer is busy the previous index stays in
+                use (the writer refreshes it when it is done) and False is returned.
+        """
+        if self.keyword.stamp() == self.chunks.stamp():
             return False
-        self.keyword.build(self.chunks.all(), stamp)
-        return True
+        if not self.lock.try_acquire(blocking=wait):
+            log.info("keyword index stale while a writer is busy: the previous one stays in use")
+            return False
+        try:
+            stamp = self.chunks.stamp()
+            if self.keyword.stamp() == stamp:
+                return False
+            self.keyword.build(self.chunks.all(), stamp)
+            return True
+        finally:
+            self.lock.release()
 
     # ---- consistency ---------------------------------------------------------------
 
@@ -172,10 +189,26 @@ class Library:
             keyword_current=self.keyword.stamp() == self.chunks.stamp(),
         )
 
-    def sync(self, on_progress: Callable[[str], None] | None = None) -> Consistency:
+    def sync(self, on_progress: Callable[[str], None] | None = None, wait: bool = False) -> Consistency:
         """Repair the stores from SQLite: chunk reports that have none (from their kept
-        source copies), embed missing chunks, delete stale vectors, rebuild keywords."""
+        source copies), embed missing chunks, delete stale vectors, rebuild keywords.
+
+        Args:
+            on_progress: called with a line for each step.
+            wait: wait for a running writer. By default, while an ingest or a removal is
+                running, nothing is repaired (its vectors are not stale, only not committed
+                yet) and the state is returned as it is.
+        """
         say = on_progress or (lambda message: None)
+        if not self.lock.try_acquire(blocking=wait):
+            say("an ingest is running: the indexes are left to it / 正在导入，索引由导入程序更新")
+            return self.check()
+        try:
+            return self._sync(say)
+        finally:
+            self.lock.release()
+
+    def _sync(self, say: Callable[[str], None]) -> Consistency:
         self.vector.drop_other_collections()
         state = self.check()
         for report_id in state.reports_without_chunks:
@@ -199,7 +232,7 @@ class Library:
             say(f"embedding {len(missing)} chunks with {self.embedder.name}")
             found = self.chunks.get(missing)
             self.vector.add([found[i] for i in sorted(found)])
-        if self.refresh():
+        if self.refresh(wait=True):
             say("keyword index rebuilt")
         return self.check()
 
@@ -209,3 +242,35 @@ def _with_file(chunk, source_file: str, report_id: str):  # type: ignore[no-unty
     from dataclasses import replace
 
     return replace(chunk, file=source_file, report_id=report_id)
+
+
+class _IndexWriter:
+    """The index's part of one report's ingest (:class:`ingest.pipeline.StoreHooks`):
+    embed before the store transaction, write the chunk rows inside it, drop the vectors
+    of replaced versions after the commit, or the new vectors after a failure."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._new: list[Chunk] = []
+        self._old: set[str] = set()
+
+    def prepare(self, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
+        lib = self.library
+        self._new = chunks_of(parsed)
+        self._old = {c.chunk_id for old in replaced for c in lib.chunks.of_report(old)}
+        lib.vector.add(self._new)
+
+    def write(self, conn: sqlite3.Connection, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
+        for old in replaced:
+            self.library.chunks.delete_report(conn, old)
+        self.library.chunks.write(conn, self._new)
+
+    def committed(self, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
+        stale = self._old - {c.chunk_id for c in self._new}
+        if stale:
+            self.library.vector.delete_ids(stale)
+
+    def aborted(self, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
+        added = {c.chunk_id for c in self._new} - self.library.chunks.ids()
+        if added:
+            self.library.vector.delete_ids(added)

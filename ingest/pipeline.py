@@ -14,10 +14,12 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from ingest.catalog import STANDARD_KEYS
 from ingest.errors import EmptyFileError, IngestError, NotAReportError, UnsupportedFileError
 from ingest.grouping import combine, group_key
+from ingest.locking import writer_lock
 from ingest.metadata import detect_metadata
 from ingest.model import ParsedReport, Report, Table
 from ingest.rawtable import Extracted
@@ -177,10 +179,30 @@ def iter_report_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 AfterStore = Callable[[sqlite3.Connection, ParsedReport, tuple[str, ...]], None]
 """Hook run inside the store transaction with its connection, the parsed report and the ids
-it replaces (the index writes its chunks there): raising aborts the ingest, nothing stays."""
+it replaces: raising aborts the ingest, nothing stays. Keep it quick (SQL writes only)."""
 
 BeforeRemove = Callable[[sqlite3.Connection, str], None]
 """Hook run inside the removal transaction with the report id being removed."""
+
+
+class StoreHooks(Protocol):
+    """What a stage above ingest does around the short store transaction of one report
+    (the index: embed before, write its chunk rows inside, drop replaced vectors after).
+
+    Every method gets the analysed report and the ids of the stored reports it replaces.
+    """
+
+    def prepare(self, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
+        """Slow work before the transaction (embedding); raising aborts the ingest."""
+
+    def write(self, conn: sqlite3.Connection, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
+        """SQL writes inside the transaction; raising rolls everything back."""
+
+    def committed(self, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
+        """After the commit (drop what the replaced reports left elsewhere)."""
+
+    def aborted(self, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
+        """After a failure of :meth:`prepare` or of the transaction: undo :meth:`prepare`."""
 
 
 class Ingestor:
@@ -194,6 +216,7 @@ class Ingestor:
     def __init__(self, settings: Settings, store: FactStore | None = None) -> None:
         self.settings = settings
         self.store = store or FactStore(settings.db_path)
+        self.lock = writer_lock(settings.home)
 
     def _copy_of(self, file_id: str) -> Path | None:
         found = sorted(
@@ -212,9 +235,19 @@ class Ingestor:
             checks_rounding=record.checks_rounding if record else 0, facts=record.facts if record else 0,
         )  # fmt: skip
 
-    def ingest(self, path: Path, after_store: AfterStore | None = None) -> IngestOutcome:
-        """Ingest one file; never raises for a bad file (the outcome says what failed)."""
-        path = Path(path)
+    def ingest(
+        self, path: Path, after_store: AfterStore | None = None, hooks: StoreHooks | None = None
+    ) -> IngestOutcome:
+        """Ingest one file; never raises for a bad file (the outcome says what failed).
+
+        Runs under the home's writer lock (one writer at a time, readers never wait):
+        reading, parsing and ``hooks.prepare`` (embedding) happen before the store
+        transaction, which only writes rows and is short.
+        """
+        with self.lock.held():
+            return self._ingest(Path(path), after_store, hooks)
+
+    def _ingest(self, path: Path, after_store: AfterStore | None, hooks: StoreHooks | None) -> IngestOutcome:
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -231,7 +264,7 @@ class Ingestor:
             parsed = _read_report(path)
         except IngestError as exc:
             return IngestOutcome(str(path), STATUS_FAILED, error=str(exc))
-        return self._store(path, parsed, after_store)
+        return self._store(path, parsed, after_store, hooks)
 
     def _members(self, parsed: ParsedReport, source_path: str) -> tuple[list[str], list[FileRecord]]:
         """(stored reports this file replaces or joins, the other files of its report)."""
@@ -268,7 +301,9 @@ class Ingestor:
         """One analysed report (checks, text facts) from the files' parts, read but not yet analysed."""
         return analyse(combine(parts))
 
-    def _store(self, path: Path, parsed: ParsedReport, after_store: AfterStore | None) -> IngestOutcome:
+    def _store(
+        self, path: Path, parsed: ParsedReport, after_store: AfterStore | None, hooks: StoreHooks | None
+    ) -> IngestOutcome:
         """Store ``parsed`` (read, not yet analysed) with the other files of its report, if any."""
         source_path = str(path.resolve())
         file_id = parsed.report.report_id
@@ -283,18 +318,11 @@ class Ingestor:
         self.settings.files_dir.mkdir(parents=True, exist_ok=True)
         final_copy = self.settings.files_dir / f"{file_id}{path.suffix.lower()}"
         temp_copy = final_copy.with_name(final_copy.name + ".part")
-        shutil.copyfile(path, temp_copy)
-        try:
-            with self.store.transaction() as conn:
-                for old in replaced:
-                    self.store.delete_report(conn, old)
-                self.store.write_report(conn, combined, source_path, found, missing)
-                self.store.write_files(conn, report.report_id, files)
-                if after_store is not None:
-                    after_store(conn, combined, tuple(replaced))
-        except BaseException:
-            temp_copy.unlink(missing_ok=True)
-            raise
+        self._commit(
+            combined, tuple(replaced), hooks,
+            lambda conn: self._write(conn, combined, replaced, source_path, files, after_store),
+            before=lambda: shutil.copyfile(path, temp_copy), undo=lambda: temp_copy.unlink(missing_ok=True),
+        )  # fmt: skip
         temp_copy.replace(final_copy)
         kept = {f.file_id for f in files}
         for old in replaced:
@@ -321,30 +349,83 @@ class Ingestor:
             text_facts=len(combined.text_facts),
         )
 
+    def _write(
+        self,
+        conn: sqlite3.Connection,
+        combined: ParsedReport,
+        replaced: list[str],
+        source_path: str,
+        files: list[FileRecord],
+        after_store: AfterStore | None,
+    ) -> None:
+        """The rows of one report (inside the transaction): old versions out, the new one in."""
+        for old in replaced:
+            self.store.delete_report(conn, old)
+        found, missing = standard_tables_found(combined.tables)
+        self.store.write_report(conn, combined, source_path, found, missing)
+        self.store.write_files(conn, combined.report.report_id, files)
+        if after_store is not None:
+            after_store(conn, combined, tuple(replaced))
+
+    def _commit(
+        self,
+        combined: ParsedReport,
+        replaced: tuple[str, ...],
+        hooks: StoreHooks | None,
+        write: Callable[[sqlite3.Connection], None],
+        before: Callable[[], object] | None = None,
+        undo: Callable[[], object] | None = None,
+    ) -> None:
+        """``hooks.prepare`` and ``before`` outside, ``write`` and ``hooks.write`` in one short
+        transaction; on any failure ``undo`` and ``hooks.aborted`` run and the error is re-raised."""
+        try:
+            if hooks is not None:
+                hooks.prepare(combined, replaced)
+            if before is not None:
+                before()
+            with self.store.transaction() as conn:
+                write(conn)
+                if hooks is not None:
+                    hooks.write(conn, combined, replaced)
+        except BaseException:
+            if undo is not None:
+                undo()
+            if hooks is not None:
+                hooks.aborted(combined, replaced)
+            raise
+        if hooks is not None:
+            hooks.committed(combined, replaced)
+
     def remove(
-        self, report_id: str, before_remove: BeforeRemove | None = None, after_store: AfterStore | None = None
+        self,
+        report_id: str,
+        before_remove: BeforeRemove | None = None,
+        after_store: AfterStore | None = None,
+        hooks: StoreHooks | None = None,
     ) -> bool:
         """Delete a report (by id or unique prefix) and its source copies; False if absent.
 
         Given the id of one file of a report joined from several files, only that file
-        leaves: the report is rebuilt from the others (``after_store`` indexes it).
+        leaves: the report is rebuilt from the others (``hooks``/``after_store`` index it).
+        Runs under the home's writer lock.
         """
-        record = self.store.report(report_id)
-        if record is None:
-            owner = self.store.report_of_file(report_id)
-            if owner is None:
-                return False
-            return self._remove_file(owner, report_id, before_remove, after_store)
-        rid = record.report.report_id
-        copies = [f.file_id for f in self.store.files(rid)] or [rid]
-        with self.store.transaction() as conn:
-            if before_remove is not None:
-                before_remove(conn, rid)
-            self.store.delete_report(conn, rid)
-        for file_id in copies:
-            for stale in self.settings.files_dir.glob(f"{file_id}.*"):
-                stale.unlink(missing_ok=True)
-        return True
+        with self.lock.held():
+            record = self.store.report(report_id)
+            if record is None:
+                owner = self.store.report_of_file(report_id)
+                if owner is None:
+                    return False
+                return self._remove_file(owner, report_id, before_remove, after_store, hooks)
+            rid = record.report.report_id
+            copies = [f.file_id for f in self.store.files(rid)] or [rid]
+            with self.store.transaction() as conn:
+                if before_remove is not None:
+                    before_remove(conn, rid)
+                self.store.delete_report(conn, rid)
+            for file_id in copies:
+                for stale in self.settings.files_dir.glob(f"{file_id}.*"):
+                    stale.unlink(missing_ok=True)
+            return True
 
     def reparse(self, report_id: str) -> ParsedReport | None:
         """A stored report parsed again from its kept source copies (``None`` if they are gone)."""
@@ -363,6 +444,7 @@ class Ingestor:
         file_prefix: str,
         before_remove: BeforeRemove | None,
         after_store: AfterStore | None,
+        hooks: StoreHooks | None,
     ) -> bool:
         files = self.store.files(report_id)
         gone = [f for f in files if f.file_id.startswith(file_prefix)]
@@ -370,15 +452,13 @@ class Ingestor:
         if not parts:
             return self.remove(report_id, before_remove)
         combined = self._combined(parts)
-        found, missing = standard_tables_found(combined.tables)
-        with self.store.transaction() as conn:
+
+        def write(conn: sqlite3.Connection) -> None:
             if before_remove is not None:
                 before_remove(conn, report_id)
-            self.store.delete_report(conn, report_id)
-            self.store.write_report(conn, combined, rest[0].source_path, found, missing)
-            self.store.write_files(conn, combined.report.report_id, rest)
-            if after_store is not None:
-                after_store(conn, combined, (report_id,))
+            self._write(conn, combined, [report_id], rest[0].source_path, rest, after_store)
+
+        self._commit(combined, (report_id,), hooks, write)
         for f in gone:
             for stale in self.settings.files_dir.glob(f"{f.file_id}.*"):
                 stale.unlink(missing_ok=True)

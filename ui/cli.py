@@ -105,7 +105,7 @@ def run_ingest(settings: Settings, paths: list[Path], progress: bool = True) -> 
 
     files = list(iter_report_files(paths))
     outcomes: list[IngestOutcome] = []
-    with Library(settings) as library:
+    with Library(settings) as library, library.lock.held():
         if progress and sys.stderr.isatty():
             from rich.progress import Progress
 
@@ -117,7 +117,7 @@ def run_ingest(settings: Settings, paths: list[Path], progress: bool = True) -> 
                     bar.advance(task)
         else:
             outcomes = [library.ingest(path) for path in files]
-        library.refresh()
+        library.refresh(wait=True)
     return outcomes
 
 
