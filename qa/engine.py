@@ -237,7 +237,11 @@ class QAEngine:
             "consistency": lambda c, i: consistency.consistency_answer(i, c, self.resolver),
         }[intent.task]
         answer = handler(ctx, intent)
-        if answer is not None and intent.task in ("lookup", "count", "compute") and answer.status == STATUS_ANSWERED:
+        if (
+            answer is not None
+            and intent.task in ("lookup", "count", "compute")
+            and answer.status == STATUS_ANSWERED
+        ):
             answer = self._covered(intent, ctx, answer, items=intent.task != "compute")
             if answer.status != STATUS_ANSWERED and intent.task == "lookup":
                 # the figure found was about something else: a narrative figure whose own words
@@ -292,7 +296,9 @@ class QAEngine:
         if intent.multi and len(intent.concepts) >= 2:
             return self._lookup_each(ctx, intent)
         for word, kind in _FUND_WORDS:
-            empty = empty_table(kind, ctx.tables) if (word in intent.text or intent.table_hint == kind) else None
+            empty = (
+                empty_table(kind, ctx.tables) if (word in intent.text or intent.table_hint == kind) else None
+            )
             if empty is not None and not intent.codes:  # the fund's table is printed empty: 0, said so
                 quote = _empty_note(empty) or "表中没有填列数字"
                 text = f"0万元：{ctx.title()}的{ctx.table_name(empty)}为空表（{quote}）。"
@@ -334,7 +340,7 @@ class QAEngine:
 
     def _definition(self, ctx: ReportContext, intent: Intent, plain: bool = True) -> Answer | None:
         narrative = narrative_module()
-        match = narrative.find_definition(intent.question, ctx.chunks) if narrative else None
+        match = narrative.find_definition(intent.reading, ctx.chunks) if narrative else None
         if match is None:
             passage = self._plain_passage(ctx, intent) if plain else None
             quote = passage.citations[0].quote if passage is not None and passage.citations else ""
@@ -347,7 +353,7 @@ class QAEngine:
 
     def _reason(self, ctx: ReportContext, intent: Intent) -> Answer | None:
         narrative = narrative_module()
-        match = narrative.find_reason(intent.question, ctx.chunks) if narrative else None
+        match = narrative.find_reason(intent.reading, ctx.chunks) if narrative else None
         if match is None:
             return self._plain_passage(ctx, intent)
         citation = ctx.cite_text(match.sentence.chunk, match.sentence.text)
@@ -356,7 +362,7 @@ class QAEngine:
 
     def _passage(self, ctx: ReportContext, intent: Intent) -> Answer | None:
         narrative = narrative_module()
-        sentences = narrative.find_passage(intent.question, ctx.chunks) if narrative else []
+        sentences = narrative.find_passage(intent.reading, ctx.chunks) if narrative else []
         if not sentences:
             return self._plain_passage(ctx, intent)
         citations = [ctx.cite_text(s.chunk, s.text) for s in sentences[:6]]
@@ -380,7 +386,7 @@ class QAEngine:
             if word in intent.text or intent.table_hint == kind:
                 return self._fund_yes_no(ctx, intent, kind)
         narrative = narrative_module()
-        match = narrative.answer_yes_no(intent.question, ctx.chunks) if narrative else None
+        match = narrative.answer_yes_no(intent.reading, ctx.chunks) if narrative else None
         if match is not None:
             citation = ctx.cite_text(match.sentence.chunk, match.sentence.text, (match.number_text,))
             figure = f"（{match.number_text}{match.unit}）" if match.number_text else ""

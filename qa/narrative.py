@@ -33,7 +33,7 @@ from qa.narrative_match import (
     score_figures,
     sentence_score,
 )
-from qa.narrative_query import Query, parse_question
+from qa.narrative_query import Query, as_query, parse_question
 from qa.narrative_text import (
     DefinitionMatch,
     ReasonMatch,
@@ -142,7 +142,7 @@ def _best_choice(query: Query, weights: list[float], part_weights: list[list[flo
 
 
 def find_figures(
-    question: str, chunks: Sequence[Chunk], expect: str | None = None, limit: int = 10
+    question: str | Query, chunks: Sequence[Chunk], expect: str | None = None, limit: int = 10
 ) -> list[FigureMatch]:
     """Sentences that state the figure a question asks for, best first.
 
@@ -160,13 +160,13 @@ def find_figures(
     entries = corpus_of(tuple(chunks))
     if not entries:
         return []
-    query = parse_question(question, expect)
+    query = as_query(question, expect)
     weights = group_weights(query.groups, entries)
     part_weights = [group_weights(p.groups, entries) if p.groups else weights for p in query.parts]
     if sum(weights) <= 0:
         return []  # no word of the question occurs in these chunks
     cover_weights = group_weights(query.groups, entries, missing=True)
-    years = target_years(question)
+    years = target_years(query.text)
     found: list[tuple[float, int, FigureMatch]] = []
     for entry in entries:
         if not entry.figures:
@@ -209,7 +209,7 @@ def find_figures(
 _NEGATION = re.compile(r"没有|无(?!锡)|未(?:发生|安排|购置|开展)|不存在")
 
 
-def answer_yes_no(question: str, chunks: Sequence[Chunk]) -> YesNoMatch | None:
+def answer_yes_no(question: str | Query, chunks: Sequence[Chunk]) -> YesNoMatch | None:
     """Answer ``…了吗？`` / ``有没有…`` from the figure the report states.
 
     A count or amount above zero is ``是`` (``因公出国（境）团组3个``), zero is ``否``
@@ -222,7 +222,7 @@ def answer_yes_no(question: str, chunks: Sequence[Chunk]) -> YesNoMatch | None:
     Returns:
         The answer with its sentence, or ``None`` when nothing relevant is stated.
     """
-    text = normalize_text(question)
+    text = as_query(question).norm
     text_q = re.sub(r"(?:了吗|吗|呢|没有|有没有|是否)[？?]?$", "", text.split("？")[0].split("?")[0]) or text
     counts = "辆" if "车" in text else ("个" if re.search(r"出国|出境|团组", text) else None)
     counts = counts or ("批次" if "接待" in text else None)

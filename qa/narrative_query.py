@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from index.lexicon import DOMAIN_WORDS, SYNONYMS, expand_query, normalize_text
@@ -312,6 +312,20 @@ def _parts(text: str) -> list[str]:
     pieces = [p for p in _PART_SPLIT.split(text) if p and p.strip()]
     asked = [p for p in pieces if _ASKS.search(p)]
     return asked if len(asked) > 1 else [text]
+
+
+def as_query(question: str | Query, expect: str | None = None) -> Query:
+    """A question's reading: the one :mod:`qa.understand` made (``Intent.query``), with the
+    expected kind of quantity set when given — or, for a phrase (an operand, a sub-question),
+    parsed here."""
+    if isinstance(question, str):
+        return parse_question(question, expect)
+    if expect is None:
+        return question
+    if expect in MONEY_UNITS:
+        expect = MONEY
+    parts = [replace(p, expect=expect) if n == 0 else p for n, p in enumerate(question.parts)]
+    return replace(question, expect=expect, parts=parts)
 
 
 def parse_question(question: str, expect: str | None = None) -> Query:

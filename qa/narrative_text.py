@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from index.lexicon import normalize_text
 from index.model import Chunk
 from qa.narrative_match import Entry, corpus_of, group_match, group_weights, sentence_score
-from qa.narrative_query import make_groups, parse_question
+from qa.narrative_query import Query, as_query, make_groups
 from qa.sentences import Sentence, body_start, heading_continues, heading_of
 
 
@@ -115,7 +115,7 @@ def _term_score(wanted: str, printed: str) -> float:
     return 0.0
 
 
-def find_definition(question: str, chunks: Sequence[Chunk]) -> DefinitionMatch | None:
+def find_definition(question: str | Query, chunks: Sequence[Chunk]) -> DefinitionMatch | None:
     """The definition of the term a 名词解释 question asks about.
 
     Args:
@@ -126,13 +126,14 @@ def find_definition(question: str, chunks: Sequence[Chunk]) -> DefinitionMatch |
     Returns:
         The best entry, or ``None`` when no entry defines the term.
     """
-    grade = _grade_question(question)
+    query = as_query(question)
+    grade = _grade_question(query.text)
     if grade:
-        return _grade_scale(question, grade, chunks)
-    wanted = question_term(question)
+        return _grade_scale(query, grade, chunks)
+    wanted = question_term(query.text)
     if not wanted:
         return None
-    others = [g for g in make_groups(question) if wanted not in g.label and g.label not in wanted]
+    others = [g for g in query.groups if wanted not in g.label and g.label not in wanted]
     best: tuple[float, int, DefinitionMatch] | None = None
     order = 0
     for chunk in _text_chunks(chunks):
@@ -183,10 +184,10 @@ def _grade_question(question: str) -> str | None:
 _SCALE = re.compile(r"(优|良|中|差)\(?(?:得分|分数)?\(?([^()]{0,30}?)\)")
 
 
-def _grade_scale(question: str, grade: str, chunks: Sequence[Chunk]) -> DefinitionMatch | None:
+def _grade_scale(query: Query, grade: str, chunks: Sequence[Chunk]) -> DefinitionMatch | None:
     """``“优”（得分 ≥ 95 ）`` → ``得分≥95分``; ``评价得分≥90分，等级为“优”`` likewise."""
     entries = corpus_of(tuple(chunks))
-    groups = make_groups(question)
+    groups = query.groups
     weights = group_weights(groups, entries)
     best: tuple[float, int, DefinitionMatch] | None = None
     for entry in entries:
@@ -218,7 +219,7 @@ _COMPARE_CTX = re.compile(r"相比|较上年|比上年|同比|较上一年|与�
 _BUDGET_CTX = re.compile(r"年初预算|预算数|全年预算")
 
 
-def find_reason(question: str, chunks: Sequence[Chunk]) -> ReasonMatch | None:
+def find_reason(question: str | Query, chunks: Sequence[Chunk]) -> ReasonMatch | None:
     """The stated reason for what a 为什么/为啥/原因 question asks about.
 
     The reason follows ``主要原因是`` / ``主要是`` / ``由于`` … in a sentence about the question's
@@ -233,7 +234,7 @@ def find_reason(question: str, chunks: Sequence[Chunk]) -> ReasonMatch | None:
         The sentence and the reason text (up to the sentence end, with ``其二…`` continuations).
     """
     entries = corpus_of(tuple(chunks))
-    query = parse_question(question)
+    query = as_query(question)
     groups = [g for g in query.groups if g.label not in ("为啥", "为什么", "原因", "为何")]
     weights = group_weights(groups, entries)
     budget_q = bool(_BUDGET_CTX.search(query.norm)) or "预算" in query.norm
@@ -299,7 +300,7 @@ _NEXT_ITEM = re.compile(
 )
 
 
-def find_passage(question: str, chunks: Sequence[Chunk]) -> list[Sentence]:
+def find_passage(question: str | Query, chunks: Sequence[Chunk]) -> list[Sentence]:
     """Sentences that enumerate what a ``哪些…`` / ``都是些什么`` question asks for.
 
     The best sentence (keywords in it or its heading, and an enumeration: ``一是…二是…``,
@@ -314,7 +315,7 @@ def find_passage(question: str, chunks: Sequence[Chunk]) -> list[Sentence]:
         The sentences in document order, or ``[]``.
     """
     entries = corpus_of(tuple(chunks))
-    query = parse_question(question)
+    query = as_query(question)
     weights = group_weights(query.groups, entries)
     best: tuple[float, int] | None = None
     for k, entry in enumerate(entries):

@@ -181,8 +181,9 @@ class Resolver:
 
     # ---- text -----------------------------------------------------------------------
 
-    def figures(self, ctx: ReportContext, question: str, expect: str | None) -> list[Any]:
-        """Narrative figure matches (``qa.narrative.FigureMatch``), best first."""
+    def figures(self, ctx: ReportContext, question: Any, expect: str | None) -> list[Any]:
+        """Narrative figure matches (``qa.narrative.FigureMatch``), best first, for a phrase or a
+        question's reading (``Intent.reading``)."""
         narrative = narrative_module()
         if narrative is None or not ctx.chunks:
             return []
@@ -254,7 +255,7 @@ class Resolver:
             if direct is not None and (not needed or any(w in norm(direct.sentence) for w in needed)):
                 return direct
         wanted = intent.measure if measure == "" else measure
-        query = phrase
+        query: Any = phrase if text is not None else intent.reading
         if text is not None and wanted == "budget" and "预算" not in phrase:
             query = f"{phrase}年初预算"  # the budget figure of a sentence stating both
         matches = self.figures(ctx, query, None if expect == "分" and count else expect)

@@ -119,7 +119,7 @@ def _stated_change(intent: Intent, ctx: ReportContext, resolver: Resolver) -> An
     versus_budget = bool(_VS_BUDGET.search(_KIND_WORDS.sub("", intent.text)))
     named = [norm(w) for m in most_specific(list(intent.concepts)) if not m.concept.column_like
              for w in (m.concept.key, *m.concept.triggers)]  # fmt: skip
-    for match in resolver.figures(ctx, intent.question, intent.expect):
+    for match in resolver.figures(ctx, intent.reading, intent.expect):
         if named and not any(w in norm(match.sentence.text) for w in named):
             continue  # the change of something else (三公经费 when 公务接待费 is asked)
         if match.score < 2.0:
@@ -185,8 +185,12 @@ def _average(intent: Intent, ctx: ReportContext, resolver: Resolver, text: str) 
     m = re.search(r"(?:平均)?(?:每|一)(辆|人次|批次|个项目|个|人|项)", text)
     unit = m.group(1).replace("个项目", "个") if m else "人次"
     amount_phrase = _strip_tail(
-        re.sub(r"(?:平均)?(?:到|下来|分摊到|摊到)?(?:每|一)(?:辆车?|个?人次|批次|个项目|个|人|项)(?:平均)?|平均(?:到|下来)?"
-               r"|要花|花了|花|是多少|多少", "", text)
+        re.sub(
+            r"(?:平均)?(?:到|下来|分摊到|摊到)?(?:每|一)(?:辆车?|个?人次|批次|个项目|个|人|项)(?:平均)?|平均(?:到|下来)?"
+            r"|要花|花了|花|是多少|多少",
+            "",
+            text,
+        )
     )
     amount = _resolve(resolver, ctx, intent, amount_phrase, expect="money", measure=own_measure(ctx))
     if amount is None:
@@ -234,7 +238,9 @@ def _share(intent: Intent, ctx: ReportContext, resolver: Resolver, text: str) ->
     if not whole_phrase:
         return _pair_ratio(intent, ctx, resolver, text)
     named = bool(find_concepts(part_phrase))  # a concept of its own (人员经费): its words suffice
-    part_query = part_phrase if named or not container or container[:2] in part_phrase else f"{container}{part_phrase}"
+    part_query = (
+        part_phrase if named or not container or container[:2] in part_phrase else f"{container}{part_phrase}"
+    )
     part = _resolve(resolver, ctx, intent, part_query, expect="money", measure=own_measure(ctx))
     if part is None and part_query != part_phrase:  # the container's words name no row of their own
         part = _resolve(resolver, ctx, intent, part_phrase, expect="money", measure=own_measure(ctx))
@@ -280,7 +286,7 @@ def _pair_ratio(intent: Intent, ctx: ReportContext, resolver: Resolver, text: st
     narrative = narrative_module()
     if narrative is None:
         return None
-    for match in narrative.find_figures(intent.question, ctx.chunks, expect=None, limit=3):
+    for match in narrative.find_figures(intent.reading, ctx.chunks, expect=None, limit=3):
         figs = [f for f in _sentence_counts(match.sentence.text) if f[2] not in ("%", "万元", "元")]
         if len(figs) >= 2:
             (v1, t1, u1), (v2, t2, u2) = figs[0], figs[1]

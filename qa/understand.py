@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from ingest.catalog import classify_title
 from ingest.store import ReportRecord
 from qa.lexicon import COLUMN_WORDS, TABLE_HINTS, ConceptMatch, find_concepts, norm
+from qa.narrative_query import Query, parse_question
 from qa.scope import Scope, latest, resolve_scope
 
 log = logging.getLogger(__name__)
@@ -54,13 +55,17 @@ COUNT_UNITS = (
     "件",
 )
 _COUNT_ASK = re.compile(r"(?:(?<!哪)几|多少)\s*(人次|批次|辆|个|篇|份|人|次|项|台|套|家|名|团组|期|件)")
-_COUNTS_NAMED = re.compile(r"(批次|人次|团组数?|辆数|车辆数)(?:和|、|及|与)[^，,。？?]{0,8}?(?:分别|各)?(?:是|为|有)?(?:多少|几)")
+_COUNTS_NAMED = re.compile(
+    r"(批次|人次|团组数?|辆数|车辆数)(?:和|、|及|与)[^，,。？?]{0,8}?(?:分别|各)?(?:是|为|有)?(?:多少|几)"
+)
 """``批次和人次分别是多少``: counts named before the question word."""
 _PERCENT_ASK = re.compile(
     r"百分之几|百分之多少|百分比|多少%|占比|比例|比重|执行率|完成率|增幅|降幅|增长率|几成"
 )
 _SCORE_ASK = re.compile(r"多少分|几分|得分|打分|满分|分值")
-_WANT_UNIT = re.compile(r"(?:折合|换算成?|折成|折算成?|换成|合计?|是|为|有|花了?|多少|几)\s*(?:多少)?\s*(亿元|万元|万|元|块)")
+_WANT_UNIT = re.compile(
+    r"(?:折合|换算成?|折成|折算成?|换成|合计?|是|为|有|花了?|多少|几)\s*(?:多少)?\s*(亿元|万元|万|元|块)"
+)
 
 _CONSISTENCY = re.compile(
     r"一致吗|一致么|是否一致|一不一致|对得上|对不上|相符|符合吗|算得对|算对了|对不对|写的一样|写得一样|一样吗|吻合|矛盾|有出入|"
@@ -161,6 +166,14 @@ class Intent:
     ``last_year`` (see :func:`asked_measure`)."""
     year_before: bool = False
     """The named year is the one before the report's (its figures come from 比上年 comparisons)."""
+    query: Query | None = None
+    """The question's content words, parts, role and direction (:mod:`qa.narrative_query`), read
+    here once for every finder of the narrative."""
+
+    @property
+    def reading(self) -> Query | str:
+        """What the narrative finders are given: the reading made here (or the text to read)."""
+        return self.query if self.query is not None else self.question
 
 
 # ---------------------------------------------------------------------------- what is asked
@@ -182,7 +195,11 @@ def _measure(text: str) -> str | None:
 def _expect(text: str) -> str | None:
     if "保有量" in text or "多少辆车" in text:
         return "辆"
-    if re.search(r"编制|人数|在职|在编", text) and re.search(r"多少|几", text) and not re.search(r"钱|费|元|支出|经费", text):
+    if (
+        re.search(r"编制|人数|在职|在编", text)
+        and re.search(r"多少|几", text)
+        and not re.search(r"钱|费|元|支出|经费", text)
+    ):
         return "人"  # staff: a count of people
     m = _COUNT_ASK.search(text)
     if m:
@@ -300,7 +317,7 @@ def _table_spans(text: str) -> list[tuple[int, int]]:
                 begin = start + at
                 while (
                     begin > 0
-                    and ("\u4e00" <= text[begin - 1] <= "\u9fff" or text[begin - 1] in "、“”\"()（）")
+                    and ("\u4e00" <= text[begin - 1] <= "\u9fff" or text[begin - 1] in '、“”"()（）')
                     and text[begin - 1] not in "年的里中在和与及"
                 ):
                     begin -= 1
@@ -316,7 +333,9 @@ def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-_FORM_WORDS = re.compile(r"中|里|内|的|是|为|有|多少|几|万元|亿元|元|钱|金额|数额|合计|总计|小计|预算数|决算数|[，,。？?：:\s]")
+_FORM_WORDS = re.compile(
+    r"中|里|内|的|是|为|有|多少|几|万元|亿元|元|钱|金额|数额|合计|总计|小计|预算数|决算数|[，,。？?：:\s]"
+)
 _ITEM_AFTER = re.compile(r"[\u4e00-\u9fff]{3,}")
 """After a table's name: three or more characters that are not question words name a row."""
 
@@ -430,6 +449,7 @@ def understand(question: str, records: list[ReportRecord]) -> Intent:
         lacking=scope.lacking,
         asks=asked_measure(text, scope.year_before),
         year_before=scope.year_before,
+        query=parse_question(question),
     )
     log.debug("intent %s", intent)
     return intent
