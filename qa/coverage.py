@@ -22,10 +22,11 @@ from decimal import Decimal
 
 from ingest.numbers import MONEY_UNITS
 from ingest.unit_names import abbreviates, canonical_text
+from qa import weights as W
 from qa.lexicon import find_concepts, norm
 from qa.model import Answer, Citation
 
-MIN_UNCOVERED = 3
+MIN_UNCOVERED = W.MIN_UNCOVERED
 """An uncovered run of item words this long (characters) refuses the answer."""
 
 # Words that name no item: the question form, reports, tables and measures (any question).

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 
 from ingest.model import Fact
 from ingest.store import TableRecord
+from qa import weights as W
 from qa.lexicon import Concept, Target, norm, norm_label
 
 log = logging.getLogger(__name__)
 
-STRONG = 7.0
+STRONG = W.STRONG
 """Row scores at or above this are trusted over a narrative figure."""
 
 _TRIVIAL_LABELS = {"合计", "小计", "总计", "金额", "项目", "栏次", "其中", "决算数", "预算数"}
@@ -203,21 +204,21 @@ def candidate_rows(query: CellQuery, tables: ReportTables) -> list[RowHit]:
     for code in query.codes:
         for row in tables.rows:
             if row.code == code:
-                add(row, 10.0, f"code {code}")
+                add(row, W.ROW_CODE, f"code {code}")
     for concept in query.concepts:
         if not concept.column_like:
-            _add_concept(concept, tables, add, 9.0)
+            _add_concept(concept, tables, add, W.ROW_CONCEPT)
     for quoted in query.quoted:
         q = norm_label(quoted)
         for row in tables.rows:
             if not row.nlabel:
                 continue
             if row.nlabel == q:
-                add(row, 9.5, "quoted label")
+                add(row, W.ROW_QUOTED_LABEL, "quoted label")
             elif len(q) >= 3 and q in row.nlabel:
-                add(row, 7.5, "quoted part of label")
+                add(row, W.ROW_QUOTED_PART, "quoted part of label")
             elif len(row.nlabel) >= 4 and row.nlabel in q:
-                add(row, 7.0, "label in quote")
+                add(row, W.ROW_LABEL_IN_QUOTE, "label in quote")
     text = query.text
     pointed = _DESCRIPTORS.sub(" ", text)
     for concept in query.concepts:  # a named concept is found by its targets, not by parts of labels
@@ -233,13 +234,19 @@ def candidate_rows(query: CellQuery, tables: ReportTables) -> list[RowHit]:
         if label in text:
             if len(label) >= 3 and any(t in label and t != label for t in fragments):
                 # a concept was named only by a fragment of this row's name (工资 of 绩效工资): the row wins
-                add(row, 9.5, "label in question (longer than a concept's word)")
+                add(row, W.ROW_LABEL_LONGER_THAN_CONCEPT, "label in question (longer than a concept's word)")
                 continue
-            add(row, (7.0 if len(label) >= 3 else 5.5) + min(len(label), 16) / 10, "label in question")
+            long, short, per_char, cap = W.ROW_LABEL
+            add(
+                row,
+                (long if len(label) >= 3 else short) + min(len(label), cap) * per_char,
+                "label in question",
+            )
             continue
         stem = _STEM_SUFFIX.sub("", label)
         if len(stem) >= 3 and stem != label and stem in text:
-            add(row, 5.0 + min(len(stem), 16) / 4, "label stem in question")
+            base, per_char, cap = W.ROW_LABEL_STEM
+            add(row, base + min(len(stem), cap) * per_char, "label stem in question")
             continue
         common = _common_length(label, pointed)
         if common >= 3:
@@ -249,11 +256,13 @@ def candidate_rows(query: CellQuery, tables: ReportTables) -> list[RowHit]:
     for concept in query.concepts:
         if concept.column_like and not specific:
             named_else = bool(partial) or len(leftover) >= 4  # the question names an item no row has
-            _add_concept(concept, tables, add, 6.0 if named_else else 9.0, labelled_only=named_else)
+            weight = W.ROW_CONCEPT_WITH_OTHER_ITEM if named_else else W.ROW_CONCEPT
+            _add_concept(concept, tables, add, weight, labelled_only=named_else)
     if not specific:
         content = max(len(_FILLER.sub("", pointed)), 1)
         for row, common in partial:
-            add(row, 2.0 + 5.0 * min(common / content, 1.0), "part of label in question")
+            base, weight = W.ROW_PARTIAL
+            add(row, base + weight * min(common / content, 1.0), "part of label in question")
     return list(hits.values())
 
 
@@ -278,6 +287,7 @@ def _column_score(fact: Fact, query: CellQuery, row_facts: Sequence[Fact]) -> tu
     met = True
     # in a 预算 report every amount is a budget figure unless its column says otherwise
     in_budget = query.report_kind == "预算"
+
     def budget_column(name: str) -> bool:
         if "预算" in name and "决算" not in name:
             return True
@@ -287,28 +297,29 @@ def _column_score(fact: Fact, query: CellQuery, row_facts: Sequence[Fact]) -> tu
     row_has_budget = any(budget_column(f.column) for f in row_facts)
     if query.measure == "budget":
         if is_budget:
-            score += 3.0
+            score += W.COLUMN_BUDGET_WANTED
         elif row_has_budget:
-            score -= 5.0
+            score += W.COLUMN_BUDGET_ELSEWHERE
         else:
             met = False
-            score -= 1.0
+            score += W.COLUMN_NO_BUDGET
     elif is_budget and query.report_kind != "预算":
-        score -= 2.0 if query.measure is None else 4.0
+        unnamed, actual = W.COLUMN_BUDGET_UNWANTED
+        score += unnamed if query.measure is None else actual
     if "决算" in column and query.measure != "budget":
-        score += 1.0
+        score += W.COLUMN_ACTUAL
     named = False
     for word in query.column_words:
         for alias in _COLUMN_ALIASES.get(word, (word,)):
             if norm(alias) in column:
-                score += 2.5
+                score += W.COLUMN_NAMED
                 named = True
                 break
     if not named:
         if re.search(r"(?:合计|小计|金额|本年支出合计|本年收入合计)$", column) or not column:
-            score += 1.0
+            score += W.COLUMN_TOTAL
         if fact is row_facts[0]:
-            score += 0.5
+            score += W.COLUMN_FIRST
     return score, met
 
 
@@ -316,24 +327,22 @@ def _table_score(row: TableRow, query: CellQuery, how: str = "") -> float:
     kind = row.table.kind
     if query.table_hint:
         if kind == query.table_hint:
-            return 3.0
-        return -1.0 if kind != "other" else -1.5
+            return W.TABLE_HINT_MATCH
+        return W.TABLE_HINT_OTHER if kind != "other" else W.TABLE_HINT_UNCLASSIFIED
     if how.startswith("concept"):
         return 0.0  # the concept's targets are already in order of preference
-    score = 0.3 if kind != "other" else 0.0
+    score = W.TABLE_STANDARD if kind != "other" else 0.0
     code = row.code
     if code.startswith("2") and len(code) >= 5:
-        score += {"gpb_expenditure": 1.0, "expenditure": 0.7, "income": 0.5, "fiscal_summary": 0.2}.get(
-            kind, 0.0
-        )
+        score += W.TABLE_FOR_CODE["class"].get(kind, 0.0)
     elif code.startswith("2") and len(code) == 3:
-        score += {"gpb_expenditure": 1.0, "expenditure": 0.8, "summary": 0.6}.get(kind, 0.0)
+        score += W.TABLE_FOR_CODE["section"].get(kind, 0.0)
     elif code.startswith("3"):
-        score += 1.0 if kind == "gpb_basic" else 0.0
+        score += W.TABLE_FOR_CODE["economic"].get(kind, 0.0)
     elif kind == "summary":
-        score += 0.5
+        score += W.TABLE_SUMMARY
     if "收入" in query.text and "支出" not in query.text:
-        score += 1.5 if kind == "income" else 0.0
+        score += W.TABLE_INCOME if kind == "income" else 0.0
     return score
 
 
@@ -366,7 +375,8 @@ def find_cells(
                 continue  # the question names something this row is not
             if _common_length(row.nlabel, content) < 2 and not named:
                 continue
-            hits.append((row, 3.0 - 0.2 * rank, "retrieved", None))
+            base, step = W.ROW_RETRIEVED
+            hits.append((row, base - step * rank, "retrieved", None))
     matches: list[CellMatch] = []
     for row, row_score, how, target in hits:
         facts = list(row.facts)
@@ -381,7 +391,7 @@ def find_cells(
             scored.append((column_score, met, fact))
         column_score, met, fact = max(scored, key=lambda s: s[0])
         if query.column_words and not any(_column_named(norm(f.column), query) for f in row.facts):
-            column_score -= 2.5
+            column_score += W.COLUMN_NAMED_ABSENT
         total = row_score + column_score + _table_score(row, query, how)
         matches.append(CellMatch(fact, row, round(total, 3), row_score, how, met))
     matches.sort(key=lambda m: (-m.score, m.row.table.seq, m.row.row_index))

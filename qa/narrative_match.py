@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.model import Chunk
+from qa import weights as W
 from qa.narrative_query import Group, Part, Query
 from qa.sentences import (
     MONEY,
@@ -237,13 +238,14 @@ def figure_role(label: str, unit: str) -> tuple[str, str | None]:
 
 def unit_score(expect: str | None, unit: str) -> float:
     """Bonus for a figure whose unit is the expected kind, penalty otherwise (no unit: smaller)."""
+    w = W.FIGURE_UNIT
     if expect is None:
-        return -0.3 if not unit else 0.0
+        return w["none_asked_no_unit"] if not unit else 0.0
     if expect == MONEY:
-        return 1.0 if money_unit(unit) else (-1.0 if not unit else -1.5)
+        return w["match"] if money_unit(unit) else (w["money_no_unit"] if not unit else w["other"])
     if unit == expect or unit in _COUNT_EQUIV.get(expect, ()):
-        return 1.0
-    return -0.8 if not unit else -1.5
+        return w["match"]
+    return w["no_unit"] if not unit else w["other"]
 
 
 def role_score(query: Query, part: Part, unit: str, role: str, direction: str | None) -> float:
@@ -251,20 +253,21 @@ def role_score(query: Query, part: Part, unit: str, role: str, direction: str | 
     want = part.role
     if unit == "%":
         want = "change" if want == "change" else ("share" if want == "share" else "rate")
+    w = W.FIGURE_ROLE
     score = 0.0
     if want == "change" or role == "change":
-        score += 1.0 if want == role else -1.0
+        score += w["match"] if want == role else w["mismatch"]
         if want == role and query.direction and direction:
-            score += 0.4 if query.direction == direction else -0.8
+            score += w["direction"] if query.direction == direction else w["wrong_direction"]
         return score
     if role == "previous":
-        return -0.8
+        return w["previous"]
     if want in ("budget", "actual", "spent") and role in ("budget", "actual", "spent"):
         if "budget" in (want, role):
-            return 0.4 if want == role else -0.6
-        return 0.15 if want == role else 0.05
+            return w["budget_match"] if want == role else w["budget_mismatch"]
+        return w["spent_match"] if want == role else w["spent_near"]
     if want == "share" or role == "share":
-        return 0.6 if want == role else -0.6
+        return w["share_match"] if want == role else w["share_mismatch"]
     return 0.0
 
 
@@ -320,19 +323,21 @@ def score_figures(
             label = entry.heading + label
         subject = sum(w * label_match(g, label) for g, w in zip(groups, weights) if w) / total
         if subject == 0.0 and i:
-            subject = 0.8 * subject_prev
+            subject = W.FIGURE_SUBJECT_CARRIED * subject_prev
         subject_prev = subject
         role, direction = figure_role(before, fig.unit)
-        score = 1.5 * subject + unit_score(part.expect, fig.unit)
+        score = W.FIGURE_SUBJECT * subject + unit_score(part.expect, fig.unit)
         if part.expect in (MONEY, "%") or (part.expect is None and money_unit(fig.unit)):
             score += role_score(query, part, fig.unit, role, direction)
         elif role == "change" and part.role != "change":
-            score -= 0.5
+            score += W.FIGURE_UNASKED_CHANGE
         head = entry.norm.text[: fig.start]
         opened = head.rfind("(")
         if opened > head.rfind(")") and head.startswith("含", opened + 1):
-            score -= 0.5
+            score += W.FIGURE_IN_INCLUDING
         if "其中" in head and money_unit(fig.unit) and _unasked(label, query.norm):
-            score -= 0.4  # a part (其中：货物支出…) named by words the question does not use
+            score += (
+                W.FIGURE_UNASKED_PART
+            )  # a part (其中：货物支出…) named by words the question does not use
         out.append(FigureScore(i, score))
     return out

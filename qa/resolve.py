@@ -18,6 +18,7 @@ from typing import Any
 
 from index.model import Chunk, Filters
 from index.search import Searcher
+from qa import weights as W
 from qa.compute import Operand
 from qa.context import ReportContext
 from qa.lexicon import SENSITIVE_TOPICS, Concept, find_concepts, most_specific, norm
@@ -28,9 +29,9 @@ from qa.understand import COUNT_UNITS, Intent
 
 log = logging.getLogger(__name__)
 
-NARRATIVE_MIN = 2.0
+NARRATIVE_MIN = W.NARRATIVE_MIN
 """Narrative matches scoring below this are not trusted as answers."""
-NARRATIVE_GOOD = 3.0
+NARRATIVE_GOOD = W.NARRATIVE_GOOD
 _STAFF_WORDS = ("编制", "在编", "工作人员", "在职人员", "人数", "职工人数")
 
 
@@ -273,11 +274,16 @@ class Resolver:
         best = matches[0] if matches else None
         if best is not None and best.score >= NARRATIVE_GOOD:
             return self.text_found(ctx, best, label)
-        if cell is not None and cell.row_score >= 4.0:
+        if cell is not None and cell.row_score >= W.STRONG_ROW:
             return self.table_found(ctx, cell, label or cell.row.label)
         if best is not None and best.score >= NARRATIVE_MIN:
             return self.text_found(ctx, best, label)
-        if cell is not None and cell.how == "retrieved" and cell.score >= 4.0 and expect in ("分", "money"):
+        if (
+            cell is not None
+            and cell.how == "retrieved"
+            and cell.score >= W.STRONG_ROW
+            and expect in ("分", "money")
+        ):
             return self.table_found(ctx, cell, label or cell.row.label)
         return None
 

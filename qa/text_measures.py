@@ -19,6 +19,7 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 
 from ingest.text_facts import TextFact
+from qa import weights as W
 from qa.compose import answered
 from qa.compute import fmt
 from qa.context import ReportContext
@@ -39,7 +40,7 @@ _LABEL_NOISE = re.compile(r"[（(][^）)]*[）)]|预算|支出|数|[、，,“�
 _GENERIC_TAIL = re.compile(r"(?:经费|费用|资金)$")
 """Tails every item shares (公用经费, 三公经费): they say nothing of which item."""
 
-MIN_COVER = 0.6
+MIN_COVER = W.MIN_COVER
 """Share of a text fact's label (its item words) the question must name."""
 
 
