@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.model import Cell, Check, Location, ParsedReport, Report, Row, Table, TextBlock
-from ingest.store import FactStore
+from ingest.store import FactStore, StoreVersionError
 
 
 def _parsed(report_id: str = "abc123", unit: str = "青山市人民政府办公室") -> ParsedReport:
@@ -48,10 +48,9 @@ def test_round_trip(tmp_path: Path) -> None:
 
 def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
     with FactStore(tmp_path / "db.sqlite") as store:
-        with pytest.raises(RuntimeError):
-            with store.transaction() as conn:
-                store.write_report(conn, _parsed(), "/x/r.pdf", (), ())
-                raise RuntimeError("index failed")
+        with pytest.raises(RuntimeError), store.transaction() as conn:
+            store.write_report(conn, _parsed(), "/x/r.pdf", (), ())
+            raise RuntimeError("index failed")
         assert store.counts() == dict.fromkeys(("reports", "tables", "table_rows", "cells", "blocks", "checks"), 0)
 
 
@@ -66,3 +65,30 @@ def test_delete_and_supersede(tmp_path: Path) -> None:
         with store.transaction() as conn:
             store.delete_report(conn, "old1")
         assert all(v == 0 for v in store.counts().values())
+
+
+def test_opening_for_reading_writes_nothing_and_never_waits(tmp_path: Path) -> None:
+    path = tmp_path / "budgetqa.sqlite"
+    with FactStore(path) as store, store.transaction() as conn:
+        store.write_report(conn, _parsed(), "/x/report.pdf", (), ())
+    writer = sqlite3.connect(path, isolation_level=None, timeout=0)
+    writer.execute("BEGIN IMMEDIATE")  # an ingest holds the write lock…
+    writer.execute("DELETE FROM checks")
+    try:
+        with FactStore(path) as reader:  # …a reader opens and reads: no write, no wait
+            assert reader.report_ids() == ["abc123"]
+            assert reader.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_a_store_of_another_schema_version_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "budgetqa.sqlite"
+    FactStore(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreVersionError, match="旧版本"):
+        FactStore(path)
