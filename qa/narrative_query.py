@@ -42,6 +42,7 @@ EXTRA_SYNONYMS: dict[str, tuple[str, ...]] = {
     "得了": ("得分",),
     "批复": ("批复", "预算"),
     "车": ("车辆", "用车"),
+    "公车": ("公务用车", "车辆", "用车"),
     "车辆": ("车辆", "用车", "公务用车"),
     "问题": ("存在问题", "存在的问题", "主要问题"),
 }
@@ -73,7 +74,7 @@ _STOP_PHRASES = tuple(
         哪几 都是些 是些 是否 有没有 了吗 吗 呢 吧 么 啊 的 了 是 有 在 里面 里 给 把 让 搞 那么 那 这 其 都 还
         也 就 又 被 对 从 向 要 才能 能 会 可以 一下 请问 大概 约 自己 承认 截至 截止 底 到 去 做 共 各 几
         百分之 分别 主要 用 花 花了 用了 钱 万元 亿元 元 评为 才 得 达到
-        完成了 完成 口径 含义 定义 意思 指 反映 具体 一些 哪 些 能否 没有 没
+        完成了 完成 口径 含义 定义 意思 指 反映 具体 一些 哪 些 能否 没有 没 其中 中
         """.split(),
         key=len,
         reverse=True,
@@ -185,8 +186,12 @@ def infer_role(text: str, compare: bool) -> str:
     return "actual"
 
 
-def _strip_context(text: str) -> str:
-    t = _YEAR.sub("|", text)
+def _strip_context(text: str, names: tuple[str, ...] = ()) -> str:
+    t = text
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) >= 2:
+            t = t.replace(name, "|")  # the unit the question is about: scope, not content
+    t = _YEAR.sub("|", t)
     t = _UNIT_NAME.sub("|", t)
     t = _ASKED_UNIT.sub("|", t)
     t = _REPORT_REF.sub("|", t)
@@ -216,9 +221,9 @@ def _word_boundaries(text: str) -> set[int]:
     return bounds
 
 
-def _segments(text: str) -> list[str]:
+def _segments(text: str, names: tuple[str, ...] = ()) -> list[str]:
     """Content segments of a normalised question (protected terms and words are never cut)."""
-    t = _strip_context(text)
+    t = _strip_context(text, names)
     bounds = _word_boundaries(t)
     marks = [False] * len(t)
     for term in _PROTECTED:
@@ -278,8 +283,9 @@ def _split_known(segment: str) -> list[str]:
 _DIRECTION_ONLY = re.compile(r"^(?:多了|少了|多出|增加|增长|减少|下降|降低|上升)$")
 
 
-def make_groups(text: str) -> list[Group]:
-    """Keyword groups of a question or question part (see module docstring)."""
+def make_groups(text: str, names: tuple[str, ...] = ()) -> list[Group]:
+    """Keyword groups of a question or question part (see module docstring); ``names`` are the
+    unit names the question uses (scope, not content words)."""
     quoted = [normalize_text(q) for q in re.findall(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]", text)]
     norm = normalize_text(text)
     groups: list[Group] = []
@@ -289,7 +295,7 @@ def make_groups(text: str) -> list[Group]:
         groups.append(Group(((core, 1.0),), quoted=True))
         seen.add(core)
         norm = norm.replace(q, "|")
-    for segment in _segments(norm):
+    for segment in _segments(norm, names):
         for piece in _split_known(segment):
             if piece in seen or _DIRECTION_ONLY.match(piece):
                 continue
@@ -328,13 +334,14 @@ def as_query(question: str | Query, expect: str | None = None) -> Query:
     return replace(question, expect=expect, parts=parts)
 
 
-def parse_question(question: str, expect: str | None = None) -> Query:
+def parse_question(question: str, expect: str | None = None, names: tuple[str, ...] = ()) -> Query:
     """Parse a narrative question.
 
     Args:
         question: as typed.
         expect: the kind of quantity wanted (``money`` or ``万元``/``元``, ``%``, ``辆``…);
             inferred from the question when ``None``.
+        names: the unit names the question uses (normalised): taken out of its content words.
     """
     if expect in MONEY_UNITS:
         expect = MONEY
@@ -352,7 +359,7 @@ def parse_question(question: str, expect: str | None = None) -> Query:
     for n, text in enumerate(part_texts):
         p_compare = compare and bool(_COMPARE.search(normalize_text(text)) or len(part_texts) == 1)
         p_expect = expect if (expect is not None and n == 0) else infer_expect(text)
-        parts.append(Part(text, p_expect, infer_role(text, p_compare), make_groups(text)))
+        parts.append(Part(text, p_expect, infer_role(text, p_compare), make_groups(text, names)))
     main_expect = expect if expect is not None else infer_expect(question)
     if len(parts) > 1:
         main_expect = parts[0].expect
@@ -364,6 +371,6 @@ def parse_question(question: str, expect: str | None = None) -> Query:
         compare=compare,
         direction=direction,
         wants_total=wants_total,
-        groups=make_groups(question),
+        groups=make_groups(question, names),
         parts=parts,
     )

@@ -237,7 +237,7 @@ class Resolver:
         label = text or (intent.concepts[0].concept.key if intent.concepts else "")
         needed = sensitive_words(norm(phrase))
         count = expect in COUNT_UNITS
-        if needed and staff_question(norm(phrase)):
+        if needed and staff_question(norm(phrase)) and expect in (None, "money", "人", "名"):
             expect, count = "人", True
         cell: CellMatch | None = None
         if not count and not needed:

@@ -24,7 +24,7 @@ from ingest.catalog import classify_title
 from ingest.store import ReportRecord
 from qa.lexicon import COLUMN_WORDS, TABLE_HINTS, ConceptMatch, find_concepts, norm
 from qa.narrative_query import Query, parse_question
-from qa.scope import Scope, latest, resolve_scope
+from qa.scope import Scope, latest, mention_spans, resolve_scope
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +195,9 @@ def _measure(text: str) -> str | None:
 def _expect(text: str) -> str | None:
     if "保有量" in text or "多少辆车" in text:
         return "辆"
+    asked = _COUNT_ASK.search(text)
+    if asked and asked.group(1) not in ("人", "名", "人次"):
+        return asked.group(1)  # 几家 / 几个: the unit asked, even beside 编制 (预算编制范围)
     if (
         re.search(r"编制|人数|在职|在编", text)
         and re.search(r"多少|几", text)
@@ -395,6 +398,13 @@ def asked_measure(text: str, year_before: bool = False) -> str | None:
     return None
 
 
+def _unit_words(question: str, records: list[ReportRecord], scope: Scope) -> tuple[str, ...]:
+    """The words the question names its units with (as scope read them), and their full names."""
+    text, spans = mention_spans(question, records)
+    said = [text[start:end] for start, end in spans]
+    return tuple(dict.fromkeys([*said, *(norm(r.report.unit_name) for r in scope.records)]))
+
+
 def understand(question: str, records: list[ReportRecord]) -> Intent:
     """Read a question against the ingested reports.
 
@@ -449,7 +459,7 @@ def understand(question: str, records: list[ReportRecord]) -> Intent:
         lacking=scope.lacking,
         asks=asked_measure(text, scope.year_before),
         year_before=scope.year_before,
-        query=parse_question(question),
+        query=parse_question(question, names=_unit_words(question, records, scope)),
     )
     log.debug("intent %s", intent)
     return intent
