@@ -9,6 +9,11 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export BUDGETQA_HOME ?= $(CURDIR)/.budgetqa
+# progress lines appear as they happen even when the output is a pipe or a log file
+export PYTHONUNBUFFERED := 1
+# port of the chat page for `make demo` / `make serve` (e.g. make demo PORT=7861); empty = 7860 or GRADIO_SERVER_PORT
+PORT ?=
+PORT_FLAG := $(if $(PORT),--port $(PORT))
 
 .PHONY: install browser-deps test demo serve bench lint clean
 
@@ -32,13 +37,14 @@ browser-deps:
 test: install browser-deps
 	$(PY) -m pytest -q
 
-# Generates and ingests the sample reports if the home has none, then serves the chat page
-# (prints the local URL, http://127.0.0.1:7860/ by default; Ctrl+C stops it).
+# Generates and ingests the sample reports if the home has none (one line per report as it goes),
+# then serves the chat page and prints its local URL (http://127.0.0.1:7860/ by default, PORT=… to
+# change it); Ctrl+C stops it. Afterwards `.venv/bin/budgetqa reports` run from here lists the same reports.
 demo: install
-	$(VENV)/bin/budgetqa demo
+	$(VENV)/bin/budgetqa demo $(PORT_FLAG)
 
 serve: install
-	$(VENV)/bin/budgetqa serve
+	$(VENV)/bin/budgetqa serve $(PORT_FLAG)
 
 bench: install
 	$(PY) -m eval.bench_ingest

@@ -39,12 +39,20 @@ def _dump(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, default=_json_default)
 
 
+LOCAL_HOME = Path(".budgetqa")
+"""The home ``make demo`` and ``make test`` use (``$(CURDIR)/.budgetqa``): when the current directory
+has one and neither ``--home`` nor ``BUDGETQA_HOME`` is given, the CLI uses it too."""
+
+PORT_HELP = "Port for the web page (env GRADIO_SERVER_PORT; `make demo PORT=7861`)."
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Data directory (env BUDGETQA_HOME; default ~/.local/share/budgetqa).",
+    help="Data directory (env BUDGETQA_HOME; default ./.budgetqa if the current directory has one — the "
+    "home `make demo` uses —, else ~/.local/share/budgetqa).",
 )
 @click.option(
     "--embed-model",
@@ -70,6 +78,8 @@ def cli(
 
     Example: budgetqa ingest ../shared/reports && budgetqa search 公务接待费
     """
+    if home is None and not os.environ.get("BUDGETQA_HOME") and LOCAL_HOME.is_dir():
+        home = LOCAL_HOME.resolve()
     ctx.obj = Settings.from_env(
         os.environ, home=home, embed_model=embed_model, llm_base_url=llm_base_url, llm_model=llm_model
     )
@@ -252,7 +262,7 @@ def remove(ctx: click.Context, report_id: str) -> None:
 @cli.command()
 @click.option("--no-serve", is_flag=True, help="Only set up and list the reports; do not start the web page.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface for the web page.")
-@click.option("--port", type=int, default=7860, show_default=True, help="Port for the web page.")
+@click.option("--port", type=int, default=7860, show_default=True, envvar="GRADIO_SERVER_PORT", help=PORT_HELP)
 @click.pass_context
 def demo(ctx: click.Context, no_serve: bool, host: str, port: int) -> None:
     """Set up the demo and open the chat page: if the home has no reports, generate sample reports
@@ -268,10 +278,11 @@ def demo(ctx: click.Context, no_serve: bool, host: str, port: int) -> None:
 
         sample_dir = settings.home / "samples"
         samples = generate_sample_reports(sample_dir)
-        click.echo(f"generated {len(samples)} sample reports in {sample_dir}")
-        outcomes = run_ingest(settings, [s.path for s in samples])
-        for o in outcomes:
-            click.echo(_outcome_line(o))
+        click.echo(f"已生成 {len(samples)} 份示例报告 / generated {len(samples)} sample reports in {sample_dir}")
+        for n, sample in enumerate(samples, start=1):
+            click.echo(f"正在导入示例报告 {n}/{len(samples)}: {sample.path.name} … / ingesting")
+            for o in run_ingest(settings, [sample.path], progress=False):
+                click.echo(_outcome_line(o))
     ctx.invoke(reports)
     click.echo(f"data: {settings.db_path}")
     if not no_serve:
@@ -280,7 +291,7 @@ def demo(ctx: click.Context, no_serve: bool, host: str, port: int) -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 = every one).")
-@click.option("--port", type=int, default=7860, show_default=True, help="TCP port.")
+@click.option("--port", type=int, default=7860, show_default=True, envvar="GRADIO_SERVER_PORT", help=PORT_HELP)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """Serve the chat page (in Chinese): questions with cited sources, the evidence (table
@@ -294,7 +305,11 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     try:
         serve_web(_settings(ctx), host=host, port=port)
     except OSError as exc:
-        raise click.ClickException(f"无法在 {host}:{port} 启动 / cannot listen on {host}:{port}: {exc}") from exc
+        raise click.ClickException(
+            f"无法在 {host}:{port} 启动（端口可能已被占用），请换一个端口：--port {port + 1}"
+            f"（或 make demo PORT={port + 1}，或设置 GRADIO_SERVER_PORT={port + 1}）/ "
+            f"cannot listen on {host}:{port} (port in use?): use --port {port + 1}"
+        ) from exc
     except KeyboardInterrupt:
         click.echo("stopped")
 

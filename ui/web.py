@@ -237,6 +237,7 @@ def serve(
                             show_error=True, ssr_mode=False, mcp_server=False, css=CSS, inbrowser=False)  # fmt: skip
     print(f"budgetqa 问答页面已启动 / running on: {url}", flush=True)
     if block:
+        print(f"在浏览器打开 {url} ；按 Ctrl+C 停止 / open it in a browser; Ctrl+C stops it", flush=True)
         try:
             demo.block_thread()
         finally:
