@@ -339,7 +339,7 @@ def index_command(ctx: click.Context, check_only: bool) -> None:
         ctx.exit(1)
 
 
-from ui import cli_eval, cli_facts, cli_query  # noqa: F401  (register `facts`, `checks`, `search`, `ask`, `eval`)
+from ui import cli_chat, cli_eval, cli_facts, cli_query  # noqa: F401  (register `chat`, `facts`, `checks`, `search`, `ask`, `eval`)
 
 
 def main() -> None:

@@ -153,6 +153,8 @@ def _open_engine(settings: Settings) -> Any:
 
 def _answer_text(answer: Any) -> str:
     lines = [f"[{answer.status}] {answer.answer}"]
+    if getattr(answer, "asked_as", None):
+        lines.insert(0, f"（按上下文理解为 / understood as: {answer.asked_as}）")
     if answer.formula:
         lines.append(f"  公式 formula: {answer.formula}")
     for n, c in enumerate(answer.citations, start=1):
