@@ -1,36 +1,64 @@
 """What the chat page does, without the web framework: ask, ingest, list, show evidence.
 
-One :class:`Backend` serves every browser session of a server. It owns the library and the
-QA engine (shared, read-mostly, guarded by a lock); everything that belongs to a user — the
-conversation, the answers, which source is open — lives in that user's session state in
-:mod:`ui.web`, never here. The text helpers turn answers, citations and ingest outcomes
-into the Chinese the page shows.
+One :class:`Backend` serves every browser session of a server. Questions never wait for an
+upload, and questions from different sessions are answered in parallel:
+
+- **Answering holds no lock.** The QA engine is read-mostly: once built and warmed it only
+  reads its caches, its own SQLite connection (WAL: readers never wait for a writer) and the
+  keyword index loaded in memory. The backend keeps one *generation* — a library opened for
+  reading, its engine, the report list and the example questions — and every question uses
+  the generation that is current when it starts.
+- **A new report is picked up without a restart.** After an upload is stored (or when another
+  process — ``budgetqa ingest`` — commits a report or rebuilds the keyword index, seen by a
+  watcher thread every :data:`WATCH_SECONDS`), a new generation is built and warmed in the
+  background and then swapped in with one assignment; questions in flight finish on the old one.
+- **Uploads run in a background worker** (:mod:`ui.ingest_jobs`), one file at a time, with
+  their own writing library; the page polls the job for its progress.
+
+Everything that belongs to a user — the conversation, the answers, which source is open —
+lives in that user's session state (:class:`ChatSession`), never here.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import logging
-import re
 import shutil
 import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from ingest.pipeline import STATUS_FAILED, STATUS_UNCHANGED, IngestOutcome
 from ingest.settings import Settings
 from ingest.store import FactStore, ReportRecord
-from qa.model import STATUS_AMBIGUOUS, STATUS_UNANSWERABLE, Answer, Citation
-from ui.evidence import Evidence, build_evidence, describe
+from qa.model import Answer, Citation
+from qa.smalltalk import is_smalltalk, smalltalk_answer
+from ui.answer_text import (  # noqa: F401  (re-exported: the page and tests use them from here)
+    REPORT_HEADERS,
+    answer_markdown,
+    candidate_label,
+    candidate_question,
+    citation_choice,
+    md_escape,
+    outcome_line,
+    report_rows,
+    scoped_question,
+    short_name,
+)
+from ui.csv_export import csv_file_name as named_csv
+from ui.evidence import Evidence, build_evidence
+from ui.examples import example_questions, validated_examples
+from ui.ingest_jobs import IngestJob, IngestWorker, StageCallback
 
 log = logging.getLogger(__name__)
 
-EXAMPLE_TOPICS = ("公务接待费", "“三公”经费合计", "基本支出")
-"""Figures every 预算/决算 report prints (the 三公 table and the expenditure tables)."""
-MAX_EXAMPLES = 8
-REPORT_HEADERS = ["单位", "年度", "类型", "文件", "页数/行数", "识别表", "标准表/9", "校验通过", "舍入差", "未通过", "报告编号"]  # fmt: skip
+WATCH_SECONDS = 2.0
+"""How often the watcher looks for reports committed by another process."""
 
 
 class Engine(Protocol):
@@ -52,130 +80,79 @@ def real_engine(library: Any) -> Engine:
     return QAEngine(library, llm=llm)
 
 
-# ---- names and questions -----------------------------------------------------------------
+def _open_store(path: Path) -> FactStore:
+    """The fact store opened for reading (read-only where the store supports it)."""
+    if "read_only" in inspect.signature(FactStore).parameters:
+        return FactStore(path, read_only=True)  # type: ignore[call-arg]
+    return FactStore(path)
 
 
-def short_name(record: ReportRecord) -> str:
-    """The name people would type for a unit: a short name of up to 6 characters, else the full name."""
-    names = [n for n in record.report.short_names if n]
-    fitting = [n for n in names if len(n) <= 6]
-    if fitting:
-        return max(fitting, key=len)
-    return min(names, key=len) if names else record.report.unit_name
+def _call(method: Callable[..., Any], *args: Any, **optional: Any) -> Any:
+    """Call ``method`` with the keyword arguments it accepts (the library grows new ones)."""
+    accepted = inspect.signature(method).parameters
+    return method(*args, **{k: v for k, v in optional.items() if k in accepted})
 
 
-def example_questions(records: Sequence[ReportRecord], limit: int = MAX_EXAMPLES) -> list[str]:
-    """Questions that work on these reports: ``<unit short name><year>年<figure>是多少？``."""
-    out: list[str] = []
-    for topic in EXAMPLE_TOPICS:
-        for record in records:
-            if not record.report.unit_name:
-                continue
-            year = f"{record.report.fiscal_year}年" if record.report.fiscal_year else ""
-            question = f"{short_name(record)}{year}{topic}是多少？"
-            if question not in out:
-                out.append(question)
-    return out[:limit]
+@dataclass
+class Generation:
+    """The engine every question uses until a newer one is swapped in."""
+
+    library: Any
+    engine: Engine
+    records: list[ReportRecord]
+    examples: list[str]
+    fingerprint: tuple[Any, ...]
 
 
-def scoped_question(
-    question: str, unit: str | None, year: int | None, records: Sequence[ReportRecord]
-) -> str:
-    """The question with the chosen unit and year added when it names none itself.
+@dataclass
+class Reply:
+    """An answer for the chat: the answer, the question as sent when it differs from the typed
+    one (filters, conversation), and whether it was small talk (no figures)."""
 
-    A question that names an ingested unit (full or short name) keeps it; a question
-    that names a year keeps it.
-    """
-    question = question.strip()
-    prefix = ""
-    if unit:
-        names = {n for r in records for n in (r.report.unit_name, *r.report.short_names) if n}
-        if not any(n in question for n in names):
-            record = next((r for r in records if r.report.unit_name == unit), None)
-            prefix += short_name(record) if record else unit
-    if year and not re.search(r"(19|20)\d\d", question):
-        prefix += f"{year}年"
-    return prefix + question
+    answer: Answer
+    asked_as: str | None = None
+    smalltalk: bool = False
 
 
-# ---- text for the page -------------------------------------------------------------------------
+class CurrentEngine:
+    """The backend's newest engine, for a :class:`qa.conversation.Conversation` that outlives
+    engine generations."""
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
 
+    def records(self) -> list[ReportRecord]:
+        return self._backend.records()
 
-def md_escape(text: str) -> str:
-    """Text safe to put into Markdown (no emphasis, links or HTML by accident)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def answer_markdown(answer: Answer, asked_as: str | None = None) -> str:
-    """An answer as the chat shows it: the answer, the formula, then the numbered sources."""
-    parts = []
-    if asked_as:
-        parts.append(f"*按筛选条件提问：{md_escape(asked_as)}*")
-    badge = {STATUS_AMBIGUOUS: "**需要澄清：** ", STATUS_UNANSWERABLE: "**无法回答：** "}.get(
-        answer.status, ""
-    )
-    parts.append(badge + md_escape(answer.answer))
-    if answer.formula and answer.formula not in answer.answer:
-        parts.append(f"计算：{md_escape(answer.formula)}")
-    if answer.candidates:
-        names = "；".join(f"{c.unit_name} {c.year or ''} {c.kind}（{c.file}）" for c in answer.candidates)
-        parts.append(f"可能指的报告：{md_escape(names)}")
-    if answer.citations:
-        lines = [
-            f"**[{i}]** {md_escape(describe(c))} · 原文「{md_escape(c.quote)}」"
-            for i, c in enumerate(answer.citations, 1)
-        ]
-        parts.append("**来源**（在右侧“证据”中点选编号，查看原表和原页）：\n\n" + "\n\n".join(lines))
-    return "\n\n".join(parts)
+    def ask(self, question: str, id: str | None = None) -> Answer:
+        return self._backend.engine().ask(question)
 
 
-def citation_choice(number: int, citation: Citation) -> str:
-    """Short label of a source for the source picker: ``[1] 第11页 · 公开06表 · 30217 公务接待费 · 决算数``."""
-    where = (
-        f"第{citation.page}页"
-        if citation.page
-        else (f"第{citation.line}行" if citation.line else citation.file)
-    )
-    table = citation.table.split(" ")[0] if citation.table else ""
-    row = citation.row.split(" > ")[-1] if citation.row else ""
-    parts = [where, table, row, citation.column]
-    return f"[{number}] " + " · ".join(p for p in parts if p)
+@dataclass
+class ChatSession:
+    """One browser session's conversation: its answers, the one whose sources are listed, and
+    the conversation context (:class:`qa.conversation.Conversation`, when available)."""
+
+    answers: list[Answer] = field(default_factory=list)
+    messages: list[dict[str, str]] = field(default_factory=list)
+    current: int = -1
+    conversation: Any = None
+    can_upload: bool = False
+
+    def clear(self) -> None:
+        """Start a new conversation: no messages, no answers, no context."""
+        self.answers, self.messages, self.current = [], [], -1
+        if self.conversation is not None:
+            self.conversation.clear()
 
 
-def outcome_line(outcome: IngestOutcome) -> str:
-    """One line per uploaded file: what was found, or what went wrong and what to do."""
-    name = Path(outcome.path).name
-    if outcome.status == STATUS_FAILED:
-        error = (outcome.error or "未知错误").replace(str(outcome.path), name)
-        return f"✗ **{md_escape(name)}**：导入失败 — {md_escape(error)}"
-    r = outcome.report
-    assert r is not None
-    what = f"{r.unit_name or '未识别单位'} {r.fiscal_year or '未识别年度'} {r.kind}{f'（{r.scope}）' if r.scope else ''}"
-    state = "已导入过（内容相同，未重复导入）" if outcome.status == STATUS_UNCHANGED else "已导入"
-    if outcome.replaced:
-        state += f"，替换旧版本 {', '.join(outcome.replaced)}"
-    return (
-        f"✓ **{md_escape(name)}**：{state} · {md_escape(what)} · 识别表格 {outcome.tables} 张"
-        f"（标准表 {len(outcome.standard_found)}/9）· 数字 {outcome.facts} 个 · 勾稽校验 通过 {outcome.checks_pass}"
-        f"，舍入差异 {outcome.checks_rounding}，未通过 {outcome.checks_fail}"
-    )
-
-
-def report_rows(records: Sequence[ReportRecord]) -> list[list[Any]]:
-    """The report list, one row per report (see :data:`REPORT_HEADERS`)."""
-    rows = []
-    for rec in records:
-        r = rec.report
-        size = f"{r.page_count}页" if r.page_count else (f"{r.line_count}行" if r.line_count else "")
-        kind = f"{r.kind}（{r.scope}）" if r.scope else r.kind
-        rows.append([r.unit_name, r.fiscal_year or "", kind, r.source_file, size, rec.tables_found,
-                     len(rec.standard_found), rec.checks_pass, rec.checks_rounding, rec.checks_fail, r.report_id])  # fmt: skip
-    return rows
-
-
-# ---- the shared backend ---------------------------------------------------------------------------
+def _conversation(backend: Backend) -> Any:
+    """A conversation over the backend's current engine, or ``None`` without :mod:`qa.conversation`."""
+    try:
+        from qa.conversation import Conversation
+    except ImportError:
+        return None
+    return Conversation(CurrentEngine(backend))
 
 
 class Backend:
@@ -185,107 +162,213 @@ class Backend:
         settings: where the reports are (``home``) and which embedder indexes them.
         engine_factory: builds the engine over a :class:`index.library.Library`
             (tests pass a fake; the default is :func:`real_engine`).
+        watch: look for reports committed by other processes every :data:`WATCH_SECONDS`.
     """
 
-    def __init__(self, settings: Settings, engine_factory: Callable[[Any], Engine] | None = None) -> None:
+    def __init__(
+        self, settings: Settings, engine_factory: Callable[[Any], Engine] | None = None, watch: bool = False
+    ) -> None:
         self.settings = settings
         self._engine_factory = engine_factory or real_engine
-        self._lock = threading.RLock()
-        self._library: Any = None
-        self._engine: Engine | None = None
+        self._build_lock = threading.Lock()  # one generation built at a time (never held by a question)
+        self._store_lock = threading.Lock()  # opening the shared reading connection
+        self._store: FactStore | None = None
+        self._generation: Generation | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="budgetqa-web-"))
+        self._closed = threading.Event()
+        self._worker = IngestWorker(self._ingest_file, self._after_file)
+        self._watcher: threading.Thread | None = None
+        if watch:
+            self._watcher = threading.Thread(target=self._watch, name="budgetqa-watch", daemon=True)
+            self._watcher.start()
 
-    # ---- shared objects ------------------------------------------------------------
+    # ---- reading: one shared connection, never a lock an ingest needs ---------------------------
 
-    def _get_library(self) -> Any:
-        if self._library is None:
-            from index.library import Library
-
-            self._library = Library(self.settings)
-        return self._library
-
-    def _get_engine(self) -> Engine:
-        if self._engine is None:
-            self._engine = self._engine_factory(self._get_library())
-        return self._engine
-
-    def warm(self) -> None:
-        """Open the library and engine now, so the first question is answered quickly."""
-        if not self.records():
-            return  # nothing to load yet
-        with self._lock:
-            engine = self._get_engine()
-            warm = getattr(engine, "warm", None)
-            if callable(warm):
-                warm()
-
-    def close(self) -> None:
-        with self._lock:
-            if self._library is not None:
-                self._library.close()
-            self._library = self._engine = None
-        shutil.rmtree(self._tmp, ignore_errors=True)
-
-    # ---- reading (own connection: never waits for an ingest) -------------------------------
+    def _reader(self) -> FactStore:
+        if self._store is None:
+            with self._store_lock:
+                if self._store is None:
+                    self._store = _open_store(self.settings.db_path)
+        return self._store
 
     def records(self) -> list[ReportRecord]:
-        """The ingested reports, by unit and year."""
-        with FactStore(self.settings.db_path) as store:
-            return store.reports()
+        """The ingested reports, by unit and year (as of the current generation, else the store)."""
+        generation = self._generation
+        if generation is not None:
+            return generation.records
+        return self._reader().reports()
+
+    def examples(self) -> list[str]:
+        """Example questions that work on the reports (checked against the engine when it is built)."""
+        generation = self._generation
+        return generation.examples if generation is not None else example_questions(self.records())
 
     def evidence(self, citation: Citation) -> Evidence:
         """The table, passage, page image and CSV for a citation (see :func:`ui.evidence.build_evidence`)."""
-        with FactStore(self.settings.db_path) as store:
-            return build_evidence(store, self.settings.files_dir, citation)
+        return build_evidence(self._reader(), self.settings.files_dir, citation)
 
-    def csv_file(self, evidence: Evidence) -> Path | None:
-        """Write the evidence's table CSV (UTF-8 with BOM, for spreadsheets) to a fresh file."""
+    def csv_file(self, evidence: Evidence, citation: Citation | None = None) -> Path | None:
+        """Write the evidence's table CSV (UTF-8 with BOM, for spreadsheets) to a fresh file named
+        ``<单位>_<年度>_<表名>.csv``."""
         if evidence.csv_text is None or evidence.csv_name is None:
             return None
         folder = self._tmp / uuid.uuid4().hex
         folder.mkdir(parents=True)
-        path = folder / evidence.csv_name
+        name = evidence.csv_name
+        if citation is not None:
+            name = named_csv(citation.unit_name, citation.year, evidence.table_label or citation.table)
+        path = folder / name
         path.write_text(evidence.csv_text, encoding="utf-8-sig")
         return path
 
-    # ---- asking and ingesting (shared engine: one at a time) ----------------------------------
+    def image_file(self, evidence: Evidence) -> Path | None:
+        """The evidence's page image as a PNG file, written once per page and boxes (many users
+        open the same cited pages; encoding the image is the slow part of showing evidence)."""
+        if evidence.image is None:
+            return None
+        key = hashlib.sha1(repr((evidence.title, evidence.boxes, evidence.image.size)).encode()).hexdigest()[:20]
+        path = self._tmp / "pages" / f"{key}.png"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_suffix(f".{uuid.uuid4().hex}.part")
+            evidence.image.save(part, format="PNG", compress_level=1)
+            part.replace(path)
+        return path
+
+    # ---- the engine: built in the background, swapped in at once --------------------------------
+
+    def _fingerprint(self) -> tuple[Any, ...]:
+        """What changes when a report is committed or the keyword index is rebuilt, by anyone."""
+        row = self._reader().connection.execute(
+            "SELECT count(*), group_concat(report_id || ingested_at) FROM (SELECT report_id, ingested_at "
+            "FROM reports ORDER BY report_id)"
+        ).fetchone()
+        current = self.settings.home / "bm25" / "CURRENT"
+        stamp = current.stat().st_mtime_ns if current.exists() else 0
+        return (row[0], row[1] or "", stamp)
+
+    def _build(self) -> Generation:
+        """A new generation over the reports committed now, warmed; swapped in when ready."""
+        with self._build_lock:
+            fingerprint = self._fingerprint()
+            current = self._generation
+            if current is not None and current.fingerprint == fingerprint:
+                return current
+            from index.library import Library
+
+            library = Library(self.settings)
+            engine = self._engine_factory(library)
+            records = self._reader().reports()
+            warm = getattr(engine, "warm", None)
+            if callable(warm) and records:
+                warm()
+            examples = validated_examples(records, engine)
+            self._generation = Generation(library, engine, records, examples, fingerprint)
+            log.info("engine ready: %d reports", len(records))
+            return self._generation
+
+    def engine(self) -> Engine:
+        """The current engine (built on first use)."""
+        generation = self._generation
+        return generation.engine if generation is not None else self._build().engine
+
+    def warm(self) -> None:
+        """Build and warm the engine now, so the first question is answered quickly."""
+        self._build()
+
+    def _watch(self) -> None:
+        while not self._closed.wait(WATCH_SECONDS):
+            try:
+                generation = self._generation
+                if generation is not None and generation.fingerprint != self._fingerprint():
+                    self._build()
+            except Exception:  # a failed check must not stop the watcher; the next one retries
+                log.exception("could not check the home for new reports")
+
+    # ---- asking ------------------------------------------------------------------------------------
+
+    def new_session(self, can_upload: bool = False) -> ChatSession:
+        """A fresh conversation for one browser session."""
+        return ChatSession(conversation=_conversation(self), can_upload=can_upload)
 
     def ask(
-        self, question: str, unit: str | None = None, year: int | None = None
-    ) -> tuple[Answer, str | None]:
-        """Answer a question, scoped by the optional unit and year filters.
-
-        Returns:
-            The answer, and the question as sent to the engine when the filters changed it.
+        self,
+        question: str,
+        unit: str | None = None,
+        year: int | None = None,
+        session: ChatSession | None = None,
+    ) -> Reply:
+        """Answer a question, scoped by the optional unit and year filters, in the session's
+        conversation when there is one. Greetings and nonsense get a short "what you can ask".
         """
-        asked = scoped_question(question, unit, year, self.records()) if unit or year else question.strip()
-        with self._lock:
-            answer = self._get_engine().ask(asked)
-        return answer, (asked if asked != question.strip() else None)
+        typed = question.strip()
+        records = self.records()
+        in_conversation = bool(session and session.answers)
+        names = [n for r in records for n in (r.report.unit_name, *r.report.short_names) if n]
+        if is_smalltalk(typed, names, in_conversation=in_conversation):
+            return Reply(smalltalk_answer(typed, self.examples()), smalltalk=True)
+        asked = scoped_question(typed, unit, year, records) if unit or year else typed
+        conversation = session.conversation if session is not None else None
+        answer = conversation.ask(asked) if conversation is not None else self.engine().ask(asked)
+        shown = getattr(answer, "asked_as", None) or (asked if asked != typed else None)
+        return Reply(answer, shown)
+
+    # ---- ingesting: a background worker, one file at a time ----------------------------------------
+
+    def start_ingest(
+        self, paths: Sequence[Path], on_file: Callable[[int, Path], None] | None = None
+    ) -> IngestJob:
+        """Queue uploaded files for ingest; returns at once with the job to watch.
+
+        Args:
+            paths: the uploaded files (their names are kept as the reports' file names).
+            on_file: called (in the worker thread) with ``(index, path)`` as each file starts.
+        """
+        return self._worker.submit([Path(p) for p in paths], on_file=on_file)
 
     def ingest(
         self, paths: Sequence[Path], on_file: Callable[[int, Path], None] | None = None
     ) -> list[IngestOutcome]:
-        """Ingest uploaded files one by one; a file that fails does not stop the others.
+        """Ingest files and wait for the result (a file that fails does not stop the others)."""
+        job = self.start_ingest(paths, on_file=on_file)
+        job.done.wait()
+        return job.outcomes()
 
-        Args:
-            paths: the uploaded files (their names are kept as the reports' file names).
-            on_file: called with ``(index, path)`` before each file, for progress.
-        """
-        outcomes: list[IngestOutcome] = []
-        with self._lock:
-            library = self._get_library()
-            for i, path in enumerate(paths):
-                if on_file is not None:
-                    on_file(i, path)
-                try:
-                    outcomes.append(library.ingest(Path(path)))
-                except Exception as exc:  # every other file must still be ingested
-                    log.exception("ingest of %s failed", path)
-                    outcomes.append(
-                        IngestOutcome(str(path), STATUS_FAILED, error=f"{Path(path).name}: {exc}")
-                    )
-            library.refresh()
-            if any(o.ok and o.status != STATUS_UNCHANGED for o in outcomes):
-                self._engine = None  # the engine caches the report list: rebuild it on the next question
-        return outcomes
+    def _writer(self) -> Any:
+        """The library uploads are written with (opened in the worker thread, kept open)."""
+        writer = getattr(self, "_writer_library", None)
+        if writer is None:
+            from index.library import Library
+
+            writer = self._writer_library = Library(self.settings)
+        return writer
+
+    def _ingest_file(self, path: Path, on_stage: StageCallback) -> IngestOutcome:
+        library = self._writer()
+        try:
+            return _call(library.ingest, path, on_stage=on_stage, progress=on_stage)
+        except Exception as exc:  # every other file must still be ingested
+            log.exception("ingest of %s failed", path)
+            return IngestOutcome(str(path), STATUS_FAILED, error=f"{path.name}: {exc}")
+
+    def _after_file(self, outcome: IngestOutcome) -> None:
+        """After each stored file: the keyword index, then a new engine generation."""
+        if not outcome.ok or outcome.status == STATUS_UNCHANGED:
+            return
+        _call(self._writer().refresh, wait=True)
+        self._build()
+
+    def close(self) -> None:
+        """Stop the worker and the watcher, close the stores, delete the temporary files."""
+        self._closed.set()
+        self._worker.close()
+        writer = getattr(self, "_writer_library", None)
+        if writer is not None:
+            writer.close()
+        generation, self._generation = self._generation, None
+        if generation is not None:
+            generation.library.close()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        shutil.rmtree(self._tmp, ignore_errors=True)

@@ -292,18 +292,28 @@ def demo(ctx: click.Context, no_serve: bool, host: str, port: int) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 = every one).")
 @click.option("--port", type=int, default=7860, show_default=True, envvar="GRADIO_SERVER_PORT", help=PORT_HELP)
+@click.option("--read-only", is_flag=True, help="Public mode: no upload controls; manage reports with budgetqa ingest/remove.")
+@click.option("--auth-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="File of user:password lines; uploading then needs a login (or set BUDGETQA_AUTH=user:password).")
+@click.option("--root-path", default=None, help="URL path the page is served under behind a reverse proxy, e.g. /budgetqa.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, read_only: bool, auth_file: Path | None, root_path: str | None) -> None:
     """Serve the chat page (in Chinese): questions with cited sources, the evidence (table
     with the cited cell, passage, page image with the place boxed), uploads and the report
     list. Prints the local URL; stop with Ctrl+C.
 
-    Example: budgetqa --home /tmp/bq serve --port 7860
+    Example: budgetqa --home /tmp/bq serve --port 7860   (public: serve --read-only --host 0.0.0.0)
     """
     from ui.web import serve as serve_web
+    from ui.web_auth import AuthError, load_credentials
 
     try:
-        serve_web(_settings(ctx), host=host, port=port)
+        credentials = None if read_only else load_credentials(auth_file, os.environ.get("BUDGETQA_AUTH"))
+    except AuthError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        serve_web(_settings(ctx), host=host, port=port, read_only=read_only, credentials=credentials,
+                  root_path=root_path)  # fmt: skip
     except OSError as exc:
         raise click.ClickException(
             f"无法在 {host}:{port} 启动（端口可能已被占用），请换一个端口：--port {port + 1}"

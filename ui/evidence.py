@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ from ui.evidence_table import (
     find_table,
     grid_of,
     row_name,
+    stored_rows,
     table_csv,
     table_html,
 )
@@ -46,6 +49,12 @@ PASSAGE_CONTEXT = 3
 """Lines of a text conversion shown before and after the quoted lines."""
 PAGE_SCALE = 1.5
 """Page images are rendered at 1.5 × 72 = 108 dpi."""
+PAGE_CACHE = 64
+"""Rendered pages kept in memory (many users look at the same cited pages)."""
+
+_PDFIUM = threading.Lock()
+"""pdfium is not thread-safe: one page is rendered at a time, whichever thread asks."""
+_rendered: OrderedDict[tuple[str, int, int, float], Image] = OrderedDict()
 
 
 # ---- quotes in text --------------------------------------------------------------------
@@ -127,7 +136,7 @@ def text_passage_html(text: str, line: int | None, quote: str, context: int = PA
     rows = []
     for n in range(max(0, first - context), min(len(lines), last + context + 1)):
         body = mark(lines[n], marks.get(n)) if n in marks else html.escape(lines[n])
-        rows.append(f'<div><span style="color:#999;display:inline-block;width:4.5em;user-select:none">{n + 1}</span>'
+        rows.append(f'<div><span style="color:var(--body-text-color-subdued,#888);display:inline-block;width:4.5em;user-select:none">{n + 1}</span>'
                     f"{body}</div>")  # fmt: skip
     return f'<div class="bq-passage" style="font-family:monospace;white-space:pre-wrap;font-size:13px">{"".join(rows)}</div>'
 
@@ -150,7 +159,7 @@ def pdf_passage_html(store: FactStore, citation: Citation) -> str:
 def _paragraphs(section: Sequence[str], parts: Sequence[str]) -> str:
     head = html.escape(" › ".join(section))
     body = "".join(f"<p style='margin:4px 0;line-height:1.7'>{p}</p>" for p in parts)
-    return f'<div class="bq-passage"><div style="color:#555;font-size:12px">{head}</div>{body}</div>'
+    return f'<div class="bq-passage"><div style="color:var(--body-text-color-subdued,#555);font-size:12px">{head}</div>{body}</div>'
 
 
 # ---- PDF pages ---------------------------------------------------------------------------
@@ -214,22 +223,39 @@ def page_image(pdf_path: Path, page: int, boxes: Sequence[BBox] = (), scale: flo
     Raises:
         ValueError: the page does not exist.
     """
-    import pypdfium2 as pdfium
     from PIL import ImageDraw
 
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    try:
-        if not 1 <= page <= len(pdf):
-            raise ValueError(f"{pdf_path.name} has no page {page}")
-        image = pdf[page - 1].render(scale=scale).to_pil().convert("RGB")
-    finally:
-        pdf.close()
+    image = _render(pdf_path, page, scale).copy()
     overlay = ImageDraw.Draw(image, "RGBA")
     pad = 3  # the red line sits just outside the box, never over the printed text
     for x0, top, x1, bottom in boxes:
         rect = (x0 * scale - pad, top * scale - pad, x1 * scale + pad, bottom * scale + pad)
         overlay.rectangle(rect, fill=(255, 213, 79, 60), outline=(217, 0, 0, 255), width=2)
     return image
+
+
+def _render(pdf_path: Path, page: int, scale: float) -> Image:
+    """The page without boxes, from the cache or rendered now (under the pdfium lock)."""
+    import pypdfium2 as pdfium
+
+    stat = pdf_path.stat()
+    key = (str(pdf_path), stat.st_mtime_ns, page, scale)
+    with _PDFIUM:
+        cached = _rendered.get(key)
+        if cached is not None:
+            _rendered.move_to_end(key)
+            return cached
+        pdf = pdfium.PdfDocument(str(pdf_path))
+        try:
+            if not 1 <= page <= len(pdf):
+                raise ValueError(f"{pdf_path.name} has no page {page}")
+            image = pdf[page - 1].render(scale=scale).to_pil().convert("RGB")
+        finally:
+            pdf.close()
+        _rendered[key] = image
+        while len(_rendered) > PAGE_CACHE:
+            _rendered.popitem(last=False)
+        return image
 
 
 # ---- everything for one citation -------------------------------------------------------------
@@ -246,6 +272,7 @@ class Evidence:
         image: the PDF page with the cited place boxed, or ``None`` (text conversions).
         boxes: the boxes drawn, in PDF points.
         csv_name / csv_text: the cited table as CSV, or ``None`` when no table is cited.
+        table_label: the cited table's printed number and title (``公开09表 财政拨款…``), or ``""``.
         notes: what could not be shown, and why.
     """
 
@@ -256,6 +283,7 @@ class Evidence:
     boxes: list[BBox] = field(default_factory=list)
     csv_name: str | None = None
     csv_text: str | None = None
+    table_label: str = ""
     notes: list[str] = field(default_factory=list)
 
 
@@ -305,9 +333,11 @@ def build_evidence(
     if table is not None:
         facts = [f for f in store.facts(citation.report_id, str(table.seq)) if f.table_seq == table.seq]
         hit = cited_fact(facts, citation)
-        evidence.table_html = table_html(table, facts, hit)
+        rows = stored_rows(store, citation.report_id, table.seq)
+        evidence.table_html = table_html(table, facts, hit, rows)
         evidence.csv_name = csv_file_name(table, citation)
-        evidence.csv_text = table_csv(table, facts)
+        evidence.csv_text = table_csv(table, facts, rows)
+        evidence.table_label = f"{table.printed_number} {table.title}".strip()
         if hit is None and citation.column:
             evidence.notes.append("表中没有找到被引用的单元格，只显示整张表。")
     elif citation.table:

@@ -20,11 +20,16 @@ BBox = tuple[float, float, float, float]
 WINDOW_ROWS = 12
 """Rows shown before and after the cited row of a long table (the CSV has them all)."""
 LONG_TABLE = 2 * WINDOW_ROWS + 6
-HIT_ROW_STYLE = "background:#fff4c2"
-HIT_CELL_STYLE = "background:#ffd54f;outline:3px solid #d9480f;outline-offset:-3px;font-weight:700"
-MARK_STYLE = "background:#ffd54f;padding:0 2px"
-_TABLE_STYLE = "border-collapse:collapse;font-size:13px;white-space:nowrap"
+# Highlights carry their own dark text: readable on the light tint in light and dark mode alike.
+HIT_ROW_STYLE = "background:#fff4c2;color:#1a1a1a"
+HIT_CELL_STYLE = "background:#ffd54f;color:#000;outline:3px solid #d9480f;outline-offset:-3px;font-weight:700"
+MARK_STYLE = "background:#ffd54f;color:#000;padding:0 2px"
+_TABLE_STYLE = "border-collapse:separate;border-spacing:0;font-size:13px;white-space:nowrap"
 _CELL = "border:1px solid #ccc;padding:3px 6px"
+_THEAD = "position:sticky;top:0;z-index:2"
+"""The header stays in view while a long table scrolls."""
+_HEAD = "background:var(--background-fill-secondary,#f3f4f6);color:var(--body-text-color,#111)"
+_SUBDUED = "color:var(--body-text-color-subdued,#555)"
 
 
 # ---- tables ------------------------------------------------------------------------------
@@ -71,6 +76,20 @@ def _close(a: BBox, b: BBox, tolerance: float = 0.5) -> bool:
     return all(abs(x - y) <= tolerance for x, y in zip(a, b))
 
 
+Row = tuple[int, str, str, str]
+"""``(row_index, group, code, label)`` of a table row."""
+
+
+def stored_rows(store: FactStore, report_id: str, table_seq: int) -> list[Row]:
+    """Every row of a table as printed, including rows with no figure (blank or ``-``)."""
+    found = store.connection.execute(
+        "SELECT row_index, grp, code, label FROM table_rows WHERE report_id = ? AND table_seq = ?"
+        " ORDER BY row_index",
+        (report_id, table_seq),
+    ).fetchall()
+    return [(int(i), g or "", c or "", label or "") for i, g, c, label in found]
+
+
 @dataclass
 class Grid:
     """A table's numeric cells laid out as rows × columns."""
@@ -89,13 +108,20 @@ class Grid:
         return any(r[2] for r in self.rows)
 
 
-def grid_of(table: TableRecord | None, facts: Sequence[Fact]) -> Grid:
-    """Lay out ``facts`` (the cells of one table) as a grid, in the table's column order."""
+def grid_of(table: TableRecord | None, facts: Sequence[Fact], all_rows: Sequence[Row] = ()) -> Grid:
+    """Lay out ``facts`` (the cells of one table) as a grid, in the table's column order.
+
+    Args:
+        table: the table's record (column order), if known.
+        facts: the table's numeric cells.
+        all_rows: every row of the table (:func:`stored_rows`): rows without a figure are
+            kept, with blank cells, where the table prints them.
+    """
     columns = [c for c in (table.columns if table else ()) if c]
     for f in facts:
         if f.column not in columns:
             columns.append(f.column)
-    rows: dict[int, tuple[int, str, str, str]] = {}
+    rows: dict[int, tuple[int, str, str, str]] = {r[0]: r for r in all_rows}
     cells: dict[tuple[int, str], Fact] = {}
     for f in facts:
         rows.setdefault(f.row_index, (f.row_index, f.row_group, f.row_code, f.row_label))
@@ -111,7 +137,7 @@ def _header_rows(columns: Sequence[str], lead: Sequence[str]) -> str:
     out = []
     for level in range(depth):
         cells = (
-            [f'<th rowspan="{depth}" style="{_CELL}">{html.escape(t)}</th>' for t in lead]
+            [f'<th rowspan="{depth}" style="{_CELL};{_HEAD}">{html.escape(t)}</th>' for t in lead]
             if level == 0
             else []
         )
@@ -123,19 +149,21 @@ def _header_rows(columns: Sequence[str], lead: Sequence[str]) -> str:
                 continue
             if level == len(path) - 1:  # a leaf: spans the remaining header rows
                 span = depth - level
-                cells.append(f'<th rowspan="{span}" style="{_CELL}">{html.escape(path[level])}</th>')
+                cells.append(f'<th rowspan="{span}" style="{_CELL};{_HEAD}">{html.escape(path[level])}</th>')
                 i += 1
                 continue
             j = i + 1
             while j < len(paths) and len(paths[j]) > level + 1 and paths[j][: level + 1] == path[: level + 1]:
                 j += 1
-            cells.append(f'<th colspan="{j - i}" style="{_CELL}">{html.escape(path[level])}</th>')
+            cells.append(f'<th colspan="{j - i}" style="{_CELL};{_HEAD}">{html.escape(path[level])}</th>')
             i = j
         out.append(f"<tr>{''.join(cells)}</tr>")
     return "".join(out)
 
 
-def table_html(table: TableRecord | None, facts: Sequence[Fact], hit: Fact | None) -> str:
+def table_html(
+    table: TableRecord | None, facts: Sequence[Fact], hit: Fact | None, all_rows: Sequence[Row] = ()
+) -> str:
     """The table as HTML with the cited row tinted and the cited cell marked.
 
     Args:
@@ -143,12 +171,13 @@ def table_html(table: TableRecord | None, facts: Sequence[Fact], hit: Fact | Non
         facts: the table's cells.
         hit: the cited cell; its row gets class ``bq-row-hit`` and the cell ``bq-cell-hit``
             with the value inside ``<mark>``.
+        all_rows: every row of the table, so rows without a figure show (blank) as printed.
 
     Returns:
         An HTML fragment. Long tables show the rows around the cited row, with the
         number of rows left out.
     """
-    grid = grid_of(table, facts)
+    grid = grid_of(table, facts, all_rows)
     lead = ["分组"] * grid.has_group + ["编码"] * grid.has_code + ["项目"]
     hit_row = hit.row_index if hit is not None else None
     indices = list(range(len(grid.rows)))
@@ -159,7 +188,7 @@ def table_html(table: TableRecord | None, facts: Sequence[Fact], hit: Fact | Non
     body = []
     if indices and indices[0] > 0:
         body.append(
-            f'<tr><td colspan="{span}" style="{_CELL};color:#666">… 前 {indices[0]} 行省略（可下载 CSV 查看全表）</td></tr>'
+            f'<tr><td colspan="{span}" style="{_CELL};{_SUBDUED}">… 前 {indices[0]} 行省略（可下载 CSV 查看全表）</td></tr>'
         )
     for i in indices:
         row_index, group, code, label = grid.rows[i]
@@ -179,20 +208,20 @@ def table_html(table: TableRecord | None, facts: Sequence[Fact], hit: Fact | Non
     rest = len(grid.rows) - (indices[-1] + 1 if indices else 0)
     if rest > 0:
         body.append(
-            f'<tr><td colspan="{span}" style="{_CELL};color:#666">… 后 {rest} 行省略（可下载 CSV 查看全表）</td></tr>'
+            f'<tr><td colspan="{span}" style="{_CELL};{_SUBDUED}">… 后 {rest} 行省略（可下载 CSV 查看全表）</td></tr>'
         )
     title = (
         f"{table.printed_number} {table.title}".strip() if table else (facts[0].table_title if facts else "")
     )
     where = _table_where(table)
     caption = (f'<div class="bq-table-title" style="font-weight:700;margin:4px 0">{html.escape(title)}</div>'
-               f'<div style="color:#555;font-size:12px;margin-bottom:4px">{html.escape(where)}</div>')  # fmt: skip
+               f'<div style="{_SUBDUED};font-size:12px;margin-bottom:4px">{html.escape(where)}</div>')  # fmt: skip
     if not grid.rows:
         note = table.note if table and table.note else "这张表没有数字。"
         return f'{caption}<div class="bq-table-empty">{html.escape(note)}</div>'
     return (
         f'<div class="bq-table">{caption}<div class="bq-scroll" style="overflow:auto;max-height:520px">'
-        f'<table style="{_TABLE_STYLE}"><thead>{_header_rows(grid.columns, lead)}</thead>'
+        f'<table style="{_TABLE_STYLE}"><thead style="{_THEAD}">{_header_rows(grid.columns, lead)}</thead>'
         f"<tbody>{''.join(body)}</tbody></table></div></div>"
     )
 
@@ -209,13 +238,14 @@ def _table_where(table: TableRecord | None) -> str:
     return " · ".join(parts)
 
 
-def table_csv(table: TableRecord | None, facts: Sequence[Fact]) -> str:
+def table_csv(table: TableRecord | None, facts: Sequence[Fact], all_rows: Sequence[Row] = ()) -> str:
     """The table as CSV: group, code, label, one column per header path, then the unit.
 
     Values are exactly as stored (decimal text, no thousands separators), so the file
-    can be summed in a spreadsheet.
+    can be summed in a spreadsheet; a cell printed as a dash keeps its dash, and rows
+    without a figure (``all_rows``) are kept with blank cells.
     """
-    grid = grid_of(table, facts)
+    grid = grid_of(table, facts, all_rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["分组", "编码", "项目", *grid.columns, "单位"])
@@ -223,9 +253,18 @@ def table_csv(table: TableRecord | None, facts: Sequence[Fact]) -> str:
         values = [grid.cells.get((row_index, c)) for c in grid.columns]
         units = {f.unit for f in values if f is not None and f.unit}
         writer.writerow(
-            [group, code, label, *(str(f.value) if f else "" for f in values), "/".join(sorted(units))]
+            [group, code, label, *(_csv_value(f) for f in values), "/".join(sorted(units))]
         )
     return out.getvalue()
+
+
+def _csv_value(fact: Fact | None) -> str:
+    """A cell for the CSV: blank, the printed dash (``-``/``—``), or the exact decimal."""
+    if fact is None:
+        return ""
+    if fact.text and not re.search(r"\d", fact.text):
+        return fact.text.strip()
+    return str(fact.value)
 
 
 def csv_file_name(table: TableRecord | None, citation: Citation) -> str:

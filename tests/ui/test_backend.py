@@ -3,6 +3,9 @@ outcomes, and the shared backend with a fake engine."""
 
 from __future__ import annotations
 
+import re
+import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,7 +16,7 @@ from ingest.model import Report
 from ingest.pipeline import STATUS_FAILED, IngestOutcome
 from ingest.settings import Settings
 from ingest.store import ReportRecord
-from qa.model import STATUS_ANSWERED, STATUS_UNANSWERABLE, Answer, Citation
+from qa.model import STATUS_AMBIGUOUS, STATUS_ANSWERED, STATUS_UNANSWERABLE, Answer, Candidate, Citation
 from ui.backend import (
     Backend,
     answer_markdown,
@@ -71,7 +74,7 @@ def test_answer_text_numbers_every_source_with_its_place() -> None:
     answer = Answer("q", STATUS_ANSWERED, "3.46万元。", value=Decimal("3.46"), unit="万元", formula="5.00 − 3.46 = 1.54",
                     citations=(CITATION, CITATION))  # fmt: skip
     text = answer_markdown(answer, asked_as="青山市政府办2024年公务接待费？")
-    assert "按筛选条件提问" in text and "计算：5.00 − 3.46 = 1.54" in text
+    assert "按此理解" in text and "计算：5.00 − 3.46 = 1.54" in text
     assert "**[1]**" in text and "**[2]**" in text
     for part in (
         "qingshan\\_gov\\_office\\_2024.pdf",
@@ -84,6 +87,10 @@ def test_answer_text_numbers_every_source_with_its_place() -> None:
         assert part in text, part
     refused = answer_markdown(Answer("q", STATUS_UNANSWERABLE, "报告中没有这个数。"))
     assert refused.startswith("**无法回答：**") and "来源" not in refused
+    said = answer_markdown(Answer("q", STATUS_UNANSWERABLE, "报告中没有找到这个问题要的内容（未披露），无法回答。"))
+    assert said.count("无法回答") == 1  # said once, not "无法回答： … 无法回答。"
+    unclear = answer_markdown(Answer("q", STATUS_AMBIGUOUS, "需澄清：问题没有指明单位，有多份报告符合。"))
+    assert "需要澄清" not in unclear and unclear.count("澄清") == 1
     assert citation_choice(1, CITATION) == "[1] 第11页 · 公开06表 · 公用经费 30217 公务接待费 · 决算数"
 
 
@@ -93,6 +100,10 @@ def test_ingest_outcomes_say_what_was_found_or_what_went_wrong() -> None:
     )
     line = outcome_line(failed)
     assert line.startswith("✗ **bad.pdf**") and "已加密" in line and "/tmp/upload" not in line
+    bilingual = IngestOutcome("/tmp/u/纪要.txt", STATUS_FAILED, error="/tmp/u/纪要.txt: no issuing unit found — "
+                              "未找到编制单位和预决算报表，这似乎不是预算/决算公开报告 / no issuing unit: not a budget report?")  # fmt: skip
+    line = outcome_line(bilingual)
+    assert "未找到编制单位" in line and not re.search(r"[A-Za-z]{3,}", line.replace(".txt", "")), line
     assert report_rows([QINGSHAN])[0] == [
         "青山市人民政府办公室",
         2024,
@@ -128,9 +139,9 @@ def test_backend_scopes_questions_and_rebuilds_the_engine_after_ingest(
     backend = Backend(Settings(home=tmp_path), engine_factory=FakeEngine)
     try:
         before = FakeEngine.built
-        answer, asked = backend.ask("公务接待费是多少？", None, 2024)
-        assert asked == "2024年公务接待费是多少？" and answer.question == asked
-        assert backend.ask("青山市政府办2024年公务接待费是多少？")[1] is None
+        reply = backend.ask("公务接待费是多少？", None, 2024)
+        assert reply.asked_as == "2024年公务接待费是多少？" and reply.answer.question == reply.asked_as
+        assert backend.ask("青山市政府办2024年公务接待费是多少？").asked_as is None
         assert FakeEngine.built == before + 1  # one engine for every question
         bad = tmp_path / "notes.pdf"
         bad.write_bytes(b"not a pdf at all")
@@ -139,8 +150,9 @@ def test_backend_scopes_questions_and_rebuilds_the_engine_after_ingest(
         assert seen == ["notes.pdf", sample_paths[0].name]
         assert [o.ok for o in outcomes] == [False, True] and "notes.pdf" in outcome_line(outcomes[0])
         assert [r.report.source_file for r in backend.records()] == [sample_paths[0].name]
+        assert FakeEngine.built == before + 2  # a new report: a new engine, built before the ingest ends
         backend.ask("公务接待费？")
-        assert FakeEngine.built == before + 2  # new reports: the engine is rebuilt
+        assert FakeEngine.built == before + 2
     finally:
         backend.close()
 
@@ -154,14 +166,15 @@ def test_backend_writes_the_cited_table_as_csv(tmp_path: Path, sample_paths: lis
         outcome = Ingestor(settings, store=store).ingest(sample_paths[0])
         assert outcome.report is not None
         fact = next(f for f in store.facts(outcome.report.report_id, "three_public") if f.bbox)
-    citation = Citation(report_id=fact.report_id, file="x.pdf", unit_name="", year=None, page=fact.page,
+    citation = Citation(report_id=fact.report_id, file="x.pdf", unit_name="青山市人民政府办公室", year=2024, page=fact.page,
                         table=f"{fact.table_no} {fact.table_title}", row="", column=fact.column, quote=fact.text,
                         bbox=fact.bbox)  # fmt: skip
     backend = Backend(settings, engine_factory=FakeEngine)
     try:
         evidence = backend.evidence(citation)
-        path = backend.csv_file(evidence)
-        assert path is not None and path.name == f"{fact.report_id}_{fact.table_no}.csv"
+        path = backend.csv_file(evidence, citation)
+        assert path is not None and path.name.startswith(f"青山市人民政府办公室_2024_{fact.table_no}_")
+        assert path.name.endswith("经费支出决算表.csv"), path.name
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read it as UTF-8
         assert str(fact.value) in path.read_text(encoding="utf-8-sig")
     finally:
@@ -195,3 +208,145 @@ def test_demo_example_questions_all_answer_with_citations(sample_home) -> None: 
             assert answer.status == "answered", (question, answer.answer)
             assert answer.citations and answer.citations[0].page, question
             assert answer.value is not None, question
+
+
+def test_example_questions_are_of_several_kinds_and_answered(sample_home) -> None:  # type: ignore[no-untyped-def]
+    from index.library import Library
+    from qa.engine import QAEngine
+    from ui.examples import validated_examples
+
+    with Library(Settings(home=sample_home)) as library:
+        engine = QAEngine(library)
+        examples = validated_examples(library.facts.reports(), engine)
+        assert len(examples) >= 6
+        kinds = {"是多少": "lookup", "原因": "reason", "比上年": "change", "哪个多": "compare", "加起来等于": "add_up"}
+        found = {kind for word, kind in kinds.items() if any(word in q for q in examples)}
+        assert found == set(kinds.values()), examples
+        for question in examples:
+            assert engine.ask(question).status == STATUS_ANSWERED, question
+
+
+def test_candidate_reports_become_questions_scoped_to_each() -> None:
+    from ui.backend import candidate_label, candidate_question
+
+    records = [QINGSHAN, LVSHUI]
+    candidate = Candidate("r2", "绿水县财政局", 2023, "决算", "r2.pdf")
+    assert candidate_question("公务接待费是多少？", candidate, records) == "绿水县财政局2023年公务接待费是多少？"
+    assert candidate_question("青山市政府办2024年公务接待费是多少？", candidate, records) == (
+        "绿水县财政局2023年公务接待费是多少？"
+    )
+    assert candidate_label(candidate, records) == "绿水县财政局 2023年 决算（部门）"
+
+
+def test_clear_starts_a_new_conversation(sample_home: Path) -> None:
+    backend = Backend(Settings(home=sample_home))
+    try:
+        session = backend.new_session()
+        first = backend.ask("青山市政府办2024年公务接待费是多少？", session=session)
+        session.answers.append(first.answer)
+        follow = backend.ask("那“三公”经费合计呢？", session=session)
+        assert follow.asked_as and "青山" in follow.asked_as  # a follow-up inherits the unit and year
+        session.answers.append(follow.answer)
+        session.messages.append({"role": "user", "content": "x"})
+        session.clear()
+        assert session.answers == [] and session.messages == [] and session.current == -1
+        again = backend.ask("那“三公”经费合计呢？", session=session)
+        assert again.asked_as is None  # nothing inherited after clearing
+    finally:
+        backend.close()
+
+
+def test_greetings_and_nonsense_get_what_you_can_ask(sample_home: Path) -> None:
+    backend = Backend(Settings(home=sample_home))
+    try:
+        for text in ("你好", "今天天气怎么样", "asdf 1234"):
+            reply = backend.ask(text)
+            assert reply.smalltalk and reply.answer.citations == () and reply.answer.value is None, text
+            assert "可以这样问" in reply.answer.answer and not re.search(r"\d+\.\d\d", reply.answer.answer)
+            assert "无法回答" not in answer_markdown(reply.answer, plain=True)
+        assert not backend.ask("青山市政府办2024年公务接待费是多少？").smalltalk
+    finally:
+        backend.close()
+
+
+def test_questions_are_answered_while_an_upload_is_ingested(
+    tmp_path: Path, sample_home: Path, pdf_reports: dict[str, Path]
+) -> None:
+    """No lock shared with ingest: questions from several threads are answered during an
+    upload, and the new report is answerable when it is done, without a restart."""
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(sample_home, home)
+    backend = Backend(Settings(home=home))
+    try:
+        backend.warm()
+        job = backend.start_ingest([pdf_reports["putuo_planning_2024_dept_final.pdf"]])
+        during: list[str] = []
+
+        def ask_until_done() -> None:
+            while not job.done.is_set():
+                answer = backend.ask("青山市政府办2024年公务接待费是多少？").answer
+                if not job.done.is_set():
+                    during.append(answer.status)
+                time.sleep(0.05)
+
+        threads = [threading.Thread(target=ask_until_done) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        assert job.done.is_set() and len(during) >= 8 and set(during) == {STATUS_ANSWERED}
+        files = job.snapshot()
+        assert files[0].answerable and files[0].outcome is not None and files[0].outcome.ok
+        answer = backend.ask("普陀区规划和自然资源局2024年公务接待费是多少？").answer
+        assert answer.status == STATUS_ANSWERED and answer.citations[0].file == "putuo_planning_2024_dept_final.pdf"
+    finally:
+        backend.close()
+
+
+def test_upload_progress_moves_through_stages(tmp_path: Path) -> None:
+    from ui.ingest_jobs import IngestWorker
+    from ui.web_library import progress_markdown
+
+    release = threading.Event()
+    stages_seen: list[str] = []
+
+    def ingest_file(path: Path, on_stage: Any) -> IngestOutcome:
+        on_stage("read", 3, 10)
+        release.wait(5)
+        on_stage("embed")
+        return IngestOutcome(str(path), STATUS_FAILED, error=f"{path.name}: 文件为空 — 文件为空，请检查 / empty")
+
+    worker = IngestWorker(ingest_file, lambda outcome: None)
+    try:
+        job = worker.submit([tmp_path / "a.pdf", tmp_path / "b.pdf"])
+        deadline = time.monotonic() + 5
+        while job.snapshot()[0].done != 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        text = progress_markdown(job)
+        stages_seen.append(job.snapshot()[0].stage)
+        assert "读取，第 3/10 页" in text and "b.pdf**：排队中" in text and "已用" in text
+        assert 0 < job.fraction() < 0.5
+        release.set()
+        assert job.done.wait(5)
+        final = progress_markdown(job)
+        assert "导入完成：成功 0 个，失败 2 个" in final and final.count("文件为空") == 2
+    finally:
+        worker.close()
+    assert stages_seen == ["读取"]
+
+
+def test_credentials_come_from_a_file_or_the_environment(tmp_path: Path) -> None:
+    from ui.web_auth import AuthError, load_credentials
+
+    assert load_credentials(None, None) is None
+    path = tmp_path / "auth.txt"
+    path.write_text("# editors\nwang:s3cret:x\n\nli:pw\n", encoding="utf-8")
+    creds = load_credentials(path, "zhao:pw2")
+    assert creds is not None
+    assert creds.check("wang", "s3cret:x") and creds.check("zhao", "pw2") and creds.check("li", "pw")
+    assert not creds.check("wang", "s3cret") and not creds.check("", "") and not creds.check("li", "PW")
+    path.write_text("nocolon\n", encoding="utf-8")
+    with pytest.raises(AuthError, match="第1行"):
+        load_credentials(path)

@@ -201,3 +201,32 @@ def test_build_evidence_for_a_text_conversion(tmp_path: Path, text_reports: dict
     assert evidence.image is None
     assert f">{fact.line}<" in evidence.passage_html and f"{fact.text}</mark>" in evidence.passage_html
     assert '<td class="bq-cell-hit"' in evidence.table_html
+
+
+def test_blank_and_zero_rows_show_as_printed_in_table_and_csv(sample_home: Path) -> None:
+    """绿水县财政局 prints 因公出国（境）费 with no figure: the row stays, blank, in both."""
+    settings = Settings(home=sample_home)
+    with FactStore(settings.db_path) as store:
+        record = next(r for r in store.reports() if r.report.unit_name == "绿水县财政局")
+        rid = record.report.report_id
+        table = next(t for t in store.tables(rid) if t.kind == "three_public")
+        fact = next(f for f in store.facts(rid, str(table.seq)) if f.row_label == "公务接待费" and f.table_seq == table.seq)
+        citation = _citation(report_id=rid, file=record.report.source_file, page=fact.page,
+                             table=f"{table.printed_number} {table.title}", row=fact.row_label,
+                             column=fact.column, quote=fact.text, bbox=fact.bbox)  # fmt: skip
+        evidence = build_evidence(store, settings.files_dir, citation)
+    assert "因公出国（境）费" in evidence.table_html and "其中：公务用车购置费" in evidence.table_html
+    assert evidence.table_label == f"{table.printed_number} {table.title}"
+    rows = list(csv.reader(io.StringIO(evidence.csv_text or "")))
+    abroad = next(r for r in rows if r[2] == "因公出国（境）费")
+    assert abroad[3:-1] == [""] * (len(abroad) - 4)  # blank as printed, not dropped, not 0
+    assert [r[2] for r in rows[1:]].index("因公出国（境）费") == 1  # where the table prints it
+
+
+def test_highlight_is_readable_in_dark_mode_and_headers_stick() -> None:
+    html_text = table_html(TABLE, FACTS, FACTS[2])
+    hit_cell = re.search(r'<td class="bq-cell-hit" style="([^"]+)"', html_text)
+    hit_row = re.search(r'<tr class="bq-row-hit" style="([^"]+)"', html_text)
+    assert hit_cell and "color:#000" in hit_cell.group(1)  # dark text on the light highlight, whatever the theme
+    assert hit_row and "color:#1a1a1a" in hit_row.group(1)
+    assert re.search(r'<thead style="[^"]*position:sticky;top:0', html_text)

@@ -1,0 +1,203 @@
+"""Chat page under load: many browser sessions asking at once, with and without an upload.
+
+Starts ``budgetqa serve`` on a free loopback port over a copy of a home, then runs
+``--sessions`` simulated users for ``--seconds`` each phase. Every user is its own gradio
+session (``gradio_client``) doing what the page does: ask a question (``/ask``), wait for the
+answer, open its first source (``/evidence``: table, page image, CSV), then read for
+``--think`` seconds (uniformly 0.5×–1.5×) before the next question. Phase 1 has no upload;
+in phase 2 a second client uploads real PDFs one after another through the page (``/do_ingest``)
+for the whole phase. Reported per phase: questions, errors, answer latency p50/p95/max (typed
+to answer shown) and evidence latency p50/p95. The load generator runs on the same machine
+(it shares the CPU with the server). Target: 0 errors and answer p95 ≤ 1 s in both phases.
+
+Usage: python -m eval.bench_web [--home DIR] [--sessions 50] [--seconds 60] [--think 2]
+Without --home, the sample reports are generated and ingested into a temporary home.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_PDFS = REPO.parent / "shared" / "reports" / "pdf"
+UPLOADS = ("putuo_planning_2024_dept_final.pdf", "putuo_finance_2025_dept_budget.pdf",
+           "jiangsu_high_court_2019_dept_budget.pdf", "putuo_justice_2026_dept_budget.pdf",
+           "jiangsu_npc_office_2017_dept_budget.pdf")  # fmt: skip
+QUESTIONS = (
+    "青山市政府办2024年公务接待费是多少？",
+    "绿水县财政局2023年“三公”经费合计是多少？",
+    "青山市政府办2024年基本支出是多少？",
+    "绿水县财政局2023年公务用车运行维护费增加的原因是什么？",
+    "青山市政府办2024年“三公”经费比上年减少了多少？",
+    "青山市政府办2024年和绿水县财政局2023年的公务接待费哪个多？",
+    "那公务用车运行维护费呢？",
+    "你好",
+)
+
+
+@dataclass
+class Phase:
+    """What one phase measured (milliseconds)."""
+
+    name: str
+    answer_ms: list[float] = field(default_factory=list)
+    evidence_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    uploads: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        def pct(values: list[float], q: float) -> float:
+            return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else (values or [0])[0]
+
+        a, e = self.answer_ms, self.evidence_ms
+        return (
+            f"{self.name}: {len(a)} questions, {len(self.errors)} errors · answer p50 {pct(a, 50):.0f} ms, "
+            f"p95 {pct(a, 95):.0f} ms, max {max(a or [0]):.0f} ms · evidence p50 {pct(e, 50):.0f} ms, "
+            f"p95 {pct(e, 95):.0f} ms" + (f" · uploads during the phase: {', '.join(self.uploads)}" if self.uploads else "")
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_server(home: Path) -> tuple[subprocess.Popen[str], str]:
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "ui.cli", "--home", str(home), "serve", "--port", str(_free_port())]
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout or []], daemon=True).start()
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            continue
+        if "running on:" in line:
+            return proc, line.rsplit("running on:", 1)[1].strip()
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+def _user(url: str, stop: float, think: float, phase: Phase, lock: threading.Lock, seed: int) -> None:
+    from gradio_client import Client
+
+    rng = random.Random(seed)
+    try:
+        client = Client(url, verbose=False)
+    except Exception as exc:  # counted: a session that cannot even connect is an error
+        with lock:
+            phase.errors.append(f"connect: {exc}")
+        return
+    while time.monotonic() < stop:
+        question = rng.choice(QUESTIONS)
+        try:
+            t = time.perf_counter()
+            result = client.predict(question, "", "", api_name="/ask")
+            answered = (time.perf_counter() - t) * 1000
+            text = str(result[1][-1]["content"]) if result and result[1] else ""
+            if "正在查找" in text or "出错" in text or not text:
+                raise RuntimeError(f"bad answer to {question}: {text[:80]}")
+            sources = result[2].get("choices") if isinstance(result[2], dict) else None  # (question, chat, sources, …)
+            with lock:
+                phase.answer_ms.append(answered)
+            if sources:
+                t = time.perf_counter()
+                client.predict("0", api_name="/evidence")
+                shown = (time.perf_counter() - t) * 1000
+                with lock:
+                    phase.evidence_ms.append(shown)
+        except Exception as exc:  # every failure is counted and reported
+            with lock:
+                phase.errors.append(f"{question}: {exc}")
+        time.sleep(think * rng.uniform(0.5, 1.5))
+
+
+def _uploader(url: str, stop: float, phase: Phase) -> None:
+    from gradio_client import Client, handle_file
+
+    client = Client(url, verbose=False)
+    for name in UPLOADS:
+        if time.monotonic() >= stop or not (SHARED_PDFS / name).exists():
+            break
+        t = time.perf_counter()
+        try:
+            log = client.predict([handle_file(str(SHARED_PDFS / name))], api_name="/do_ingest")
+            ok = "成功 1 个" in str(log)
+            phase.uploads.append(f"{name} {'ok' if ok else 'FAILED'} {time.perf_counter() - t:.1f} s")
+        except Exception as exc:
+            phase.uploads.append(f"{name} error {exc}")
+
+
+def run_phase(url: str, name: str, sessions: int, seconds: float, think: float, upload: bool) -> Phase:
+    phase, lock = Phase(name), threading.Lock()
+    stop = time.monotonic() + seconds
+    threads = [threading.Thread(target=_user, args=(url, stop, think, phase, lock, i)) for i in range(sessions)]
+    if upload:
+        threads.append(threading.Thread(target=_uploader, args=(url, stop, phase)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return phase
+
+
+def _sample_home(folder: Path) -> Path:
+    from index.library import Library
+    from ingest.samples import generate_sample_reports
+    from ingest.settings import Settings
+
+    home = folder / "home"
+    samples = generate_sample_reports(folder / "samples")
+    with Library(Settings(home=home)) as library:
+        library.ingest_paths([s.path for s in samples])
+    return home
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, default=None, help="copied, never changed")
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=2.0, help="mean seconds a user reads before asking again")
+    parser.add_argument("--no-upload", action="store_true", help="skip the phase with an upload")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "served"
+        shutil.copytree(args.home, home) if args.home else shutil.copytree(_sample_home(Path(tmp)), home)
+        proc, url = _start_server(home)
+        try:
+            print(f"server {url} · {args.sessions} sessions · {args.seconds:.0f} s per phase · think {args.think} s")
+            phases = [run_phase(url, "no upload", args.sessions, args.seconds, args.think, upload=False)]
+            print(phases[-1].line(), flush=True)
+            if not args.no_upload:
+                phases.append(run_phase(url, "during uploads", args.sessions, args.seconds, args.think, upload=True))
+                print(phases[-1].line(), flush=True)
+            for phase in phases:
+                for error in phase.errors[:5]:
+                    print(f"  error ({phase.name}): {error}")
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+if __name__ == "__main__":
+    main()

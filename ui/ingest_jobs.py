@@ -1,0 +1,176 @@
+"""Uploads ingested in a background worker, with progress the page can poll.
+
+The chat page must keep answering while a report is read: :class:`IngestWorker` runs one
+thread that takes queued :class:`IngestJob` s one file at a time. Each file goes through the
+ingest stages (读取 → 识别表格 → 校验 → 索引, as far as the library reports them), then is
+*answerable* once the worker's ``after_file`` hook (keyword index, new engine) has run.
+A job's state is read by the page's polling handler from any thread (guarded by a lock).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.pipeline import STATUS_FAILED, IngestOutcome
+
+log = logging.getLogger(__name__)
+
+StageCallback = Callable[..., None]
+"""``on_stage(stage, done=None, total=None)``: a stage started or moved on (pages done of total)."""
+
+STAGE_NAMES = {
+    "read": "读取", "reading": "读取", "parse": "读取", "pages": "读取",
+    "tables": "识别表格", "table": "识别表格", "extract": "识别表格",
+    "check": "校验", "checks": "校验", "validate": "校验",
+    "store": "写入", "write": "写入", "commit": "写入",
+    "index": "索引", "embed": "索引", "embedding": "索引", "keyword": "索引",
+}  # fmt: skip
+"""Stage names the library may report, in the page's words (Chinese names are kept)."""
+
+
+@dataclass
+class FileState:
+    """Where one uploaded file is. Times are ``time.monotonic()`` seconds."""
+
+    path: Path
+    stage: str = "排队中"
+    done: int | None = None
+    total: int | None = None
+    started: float | None = None
+    finished: float | None = None
+    outcome: IngestOutcome | None = None
+    answerable: bool = False
+    embedding: bool = False
+    """Its vectors are still being written (answerable from the facts and keyword index)."""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def elapsed(self, now: float | None = None) -> float:
+        if self.started is None:
+            return 0.0
+        return (self.finished or now or time.monotonic()) - self.started
+
+
+class IngestJob:
+    """The files of one upload, ingested one after another by the worker."""
+
+    def __init__(self, paths: Sequence[Path], on_file: Callable[[int, Path], None] | None = None) -> None:
+        self.id = uuid.uuid4().hex
+        self.paths = list(paths)
+        self.files = [FileState(p) for p in self.paths]
+        self.on_file = on_file
+        self.done = threading.Event()
+        self.created = time.monotonic()
+        self._lock = threading.Lock()
+
+    def update(self, index: int, **changes: Any) -> None:
+        with self._lock:
+            for key, value in changes.items():
+                setattr(self.files[index], key, value)
+
+    def snapshot(self) -> list[FileState]:
+        """A copy of every file's state, consistent at one moment."""
+        with self._lock:
+            return [FileState(**vars(f)) for f in self.files]
+
+    def outcomes(self) -> list[IngestOutcome]:
+        return [f.outcome for f in self.snapshot() if f.outcome is not None]
+
+    def fraction(self) -> float:
+        """0..1: files finished, plus the share of the running file's pages (if known)."""
+        files = self.snapshot()
+        if not files:
+            return 1.0
+        total = 0.0
+        for f in files:
+            if f.finished is not None:
+                total += 1
+            elif f.started is not None and f.done is not None and f.total:
+                total += min(f.done / f.total, 1.0) * 0.9
+        return total / len(files)
+
+
+class IngestWorker:
+    """One background thread ingesting queued jobs, file by file.
+
+    Args:
+        ingest_file: ingests one file, calling ``on_stage`` as it goes; returns the outcome
+            (never raises for a bad file).
+        after_file: runs after each file (keyword index, new engine); the file is answerable after it.
+    """
+
+    def __init__(
+        self,
+        ingest_file: Callable[[Path, StageCallback], IngestOutcome],
+        after_file: Callable[[IngestOutcome], None],
+    ) -> None:
+        self._ingest_file = ingest_file
+        self._after_file = after_file
+        self._queue: queue.Queue[IngestJob | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def submit(self, paths: Sequence[Path], on_file: Callable[[int, Path], None] | None = None) -> IngestJob:
+        """Queue files; the job's ``done`` event is set when every file is finished."""
+        job = IngestJob(paths, on_file)
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="budgetqa-ingest", daemon=True)
+                self._thread.start()
+        self._queue.put(job)
+        return job
+
+    def pending(self) -> int:
+        """Jobs waiting behind the one running."""
+        return self._queue.qsize()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop after the running file (queued jobs are dropped)."""
+        self._queue.put(None)
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            try:
+                for index in range(len(job.files)):
+                    self._one(job, index)
+            finally:
+                job.done.set()
+
+    def _one(self, job: IngestJob, index: int) -> None:
+        path = job.paths[index]
+        job.update(index, stage="读取", started=time.monotonic())
+        if job.on_file is not None:
+            job.on_file(index, path)
+
+        def on_stage(stage: str, done: int | None = None, total: int | None = None, *_: Any, **__: Any) -> None:
+            name = STAGE_NAMES.get(str(stage).lower(), str(stage))
+            job.update(index, stage=name, done=done, total=total, embedding=name == "索引")
+
+        try:
+            outcome = self._ingest_file(path, on_stage)
+        except Exception as exc:  # the worker must survive any file
+            log.exception("ingest of %s failed", path)
+            outcome = IngestOutcome(str(path), STATUS_FAILED, error=f"{path.name}: {exc}")
+        job.update(index, outcome=outcome, stage="更新问答索引" if outcome.ok else "失败")
+        try:
+            if outcome.ok:
+                self._after_file(outcome)
+        except Exception:
+            log.exception("refreshing the engine after %s failed", path)
+        job.update(index, finished=time.monotonic(), answerable=outcome.ok, embedding=False,
+                   stage="完成" if outcome.ok else "失败")  # fmt: skip
