@@ -18,7 +18,7 @@ from decimal import Decimal
 from qa.compose import answered
 from qa.compute import Operand, difference, fmt, is_money, ratio_percent, same_amount, total
 from qa.context import ReportContext
-from qa.lexicon import find_concepts, most_specific, norm
+from qa.lexicon import Concept, find_concepts, most_specific, norm
 from qa.model import Answer
 from qa.resolve import Resolver, narrative_module
 from qa.tasks import body, own_measure
@@ -73,7 +73,9 @@ def _share_parts(question: str, figures: list[tuple[Decimal, str, str]]) -> list
         if at < 0:
             return []
         segment = re.split(r"[，,、；;：:。]", text[start:at])[-1]
-        m = re.search(r"(?:(.+?)(?:里面|里|之中|中)的?)?(.+?)占(?:了)?(.*?)(?:的)?(?:比例|比重)?(?:为|是|达)?$", segment)
+        m = re.search(
+            r"(?:(.+?)(?:里面|里|之中|中)的?)?(.+?)占(?:了)?(.*?)(?:的)?(?:比例|比重)?(?:为|是|达)?$", segment
+        )
         if not m:
             return []
         whole = re.sub(r"的$", "", m.group(3)) or m.group(1) or whole
@@ -88,7 +90,9 @@ def _share_parts(question: str, figures: list[tuple[Decimal, str, str]]) -> list
 
 def _item(words: str) -> str:
     """An item's words without the report's preamble (``…2019年预算说明称公务接待费`` → 公务接待费)."""
-    words = re.sub(r"[\d.,，]+\s*(?:亿元|万元|元)$", "", words)  # 因公出国（境）费222.5万元 → 因公出国（境）费
+    words = re.sub(
+        r"[\d.,，]+\s*(?:亿元|万元|元)$", "", words
+    )  # 因公出国（境）费222.5万元 → 因公出国（境）费
     return re.sub(r"^.*(?:称|说|年度?|里|中)", "", words) or words
 
 
@@ -103,10 +107,14 @@ def _stated_shares(intent: Intent, ctx: ReportContext, resolver: Resolver,
         found = []
         for phrase in (part, whole):
             concepts = [c.concept for c in _specific(find_concepts(phrase))]
-            hit = resolver.resolve(ctx, intent, phrase, concepts=concepts, expect="money", measure=own_measure(ctx))
+            hit = resolver.resolve(
+                ctx, intent, phrase, concepts=concepts, expect="money", measure=own_measure(ctx)
+            )
             if hit is None or not is_money(hit.operand.unit):
                 return None
-            found.append(Operand(hit.operand.value, hit.operand.unit, phrase, hit.operand.citation, hit.operand.text))
+            found.append(
+                Operand(hit.operand.value, hit.operand.unit, phrase, hit.operand.citation, hit.operand.text)
+            )
         if found[0].value == found[1].value:
             return None  # the part resolved to its whole: nothing to compare
         result = ratio_percent(found[0], found[1])
@@ -114,7 +122,9 @@ def _stated_shares(intent: Intent, ctx: ReportContext, resolver: Resolver,
         places = Decimal(1).scaleb(-len(printed.split(".")[1])) if "." in printed else Decimal(1)
         ok = result.value.quantize(places) == stated  # at the printed precision: 16.92 ≠ 16.93
         all_ok = all_ok and ok
-        lines.append(f"{part}占{whole}：说明{printed}%，按表计算{result.formula}" + ("" if ok else "（不一致）"))
+        lines.append(
+            f"{part}占{whole}：说明{printed}%，按表计算{result.formula}" + ("" if ok else "（不一致）")
+        )
         citations += [o.citation for o in found if o.citation]
         formulas.append(result.formula)
     text = f"{_verdict(all_ok)}。" + "；".join(lines) + f"。出处：{ctx.title()}。"
@@ -219,7 +229,9 @@ def _stated_vs_table(intent: Intent, ctx: ReportContext, resolver: Resolver,
     table = ctx.operand(cell.fact, cell.row.label or phrase)
     equal, diff = same_amount(stated, table)
     gap = fmt(abs(diff).quantize(Decimal("0.01")))  # in the stated unit, to the cent/0.01 万元
-    note = "" if equal else (f"，相差约{gap}{unit}" + ("（尾数差异）" if abs(diff) <= Decimal("0.01") else ""))
+    note = (
+        "" if equal else (f"，相差约{gap}{unit}" + ("（尾数差异）" if abs(diff) <= Decimal("0.01") else ""))
+    )
     text = (f"{_verdict(equal)}。说明中为{printed}{unit}，{ctx.table_name(fact=cell.fact)}"
             f"{cell.fact.row_label or cell.fact.column}为{table.shown()}{cell.fact.unit}{note}。")  # fmt: skip
     formula = None if equal else difference(stated, table, absolute=True).formula
@@ -251,7 +263,9 @@ def _parts_sum(intent: Intent, ctx: ReportContext, resolver: Resolver) -> Answer
     return named if named is not None else _identity_check(intent, ctx)
 
 
-_PARTS_EQUAL = re.compile(r"(?:加起来|之和|相加|加在一起|总和|合计)[^，,。]{0,6}?(?:是否|是不是)?(?:正好|刚好)?(?:等于|是)")
+_PARTS_EQUAL = re.compile(
+    r"(?:加起来|之和|相加|加在一起|总和|合计)[^，,。]{0,6}?(?:是否|是不是)?(?:正好|刚好)?(?:等于|是)"
+)
 
 
 def _named_parts_sum(intent: Intent, ctx: ReportContext, resolver: Resolver) -> Answer | None:
@@ -261,18 +275,36 @@ def _named_parts_sum(intent: Intent, ctx: ReportContext, resolver: Resolver) -> 
     if not m:
         return None
     clause_start = max(intent.text.rfind(sep, 0, m.start()) for sep in "，,：:；;") + 1
-    parts = _specific(find_concepts(intent.text[clause_start : m.start()]))
+    clause = intent.text[clause_start : m.start()]
+    named: list[tuple[str, list[Concept] | None]] = [
+        (p.word, [p.concept]) for p in _specific(find_concepts(clause))
+    ]
+    quoted = [q for q in intent.quoted if q in clause]
+    if len(named) < 2 and len(quoted) >= 2:
+        named = [(q, None) for q in quoted]  # “工资福利支出”和“对个人和家庭的补助”: the rows named
     wholes = find_concepts(intent.text[m.end() :])
-    if len(parts) < 2 or not wholes:
+    stated = [f for f in _question_figures(intent.question) if is_money(f[2])]
+    if len(named) < 2 or not (wholes or len(stated) == 1):
         return None
     operands = []
-    for match in [*parts, wholes[0]]:
-        found = resolver.resolve(ctx, intent, match.word, concepts=[match.concept])
+    for word, concepts in named:
+        found = resolver.resolve(ctx, intent, word, concepts=concepts)
         if found is None or not is_money(found.operand.unit):
             return None
         op = found.operand
-        operands.append(Operand(op.value, op.unit, match.concept.key, op.citation, op.text))
-    *items, whole = operands
+        operands.append(
+            Operand(op.value, op.unit, concepts[0].key if concepts else word, op.citation, op.text)
+        )
+    if wholes:
+        found = resolver.resolve(ctx, intent, wholes[0].word, concepts=[wholes[0].concept])
+        if found is None or not is_money(found.operand.unit):
+            return None
+        op = found.operand
+        whole = Operand(op.value, op.unit, wholes[0].concept.key, op.citation, op.text)
+    else:  # 说人员经费7670.82万元，…加起来是这个数吗: the figure the question states
+        value, raw, unit = stated[0]
+        whole = Operand(value, unit, "问题所述的数", None, raw)
+    items = operands
     summed = total(items)
     ok, diff = same_amount(Operand(summed.value, summed.unit, "合计", None, fmt(summed.value)), whole)
     note = "" if ok else f"，相差{fmt(abs(diff).normalize())}{whole.unit}"

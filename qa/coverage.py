@@ -68,7 +68,15 @@ def evidence_text(citations: Sequence[Citation]) -> str:
 
 def uncovered(question: str, citations: Sequence[Citation], unit_names: Sequence[str] = ()) -> list[str]:
     """The question's item words the evidence does not name (runs of :data:`MIN_UNCOVERED`+ chars)."""
-    evidence = canonical_text(evidence_text(citations))
+    return uncovered_by(question, evidence_text(citations), unit_names)
+
+
+def uncovered_by(
+    question: str, evidence: str, unit_names: Sequence[str] = (), shortest: int = MIN_UNCOVERED
+) -> list[str]:
+    """The question's item words a normalised evidence text does not name (see :func:`uncovered`;
+    ``shortest``: the shortest run of unnamed characters counted)."""
+    evidence = canonical_text(evidence)
     text = canonical_text(norm(question))
     for match in find_concepts(question):
         words = (match.concept.key, *match.concept.triggers)
@@ -85,12 +93,12 @@ def uncovered(question: str, citations: Sequence[Citation], unit_names: Sequence
         gap = ""
         for ch, ok in zip(run, covered):
             if ok:
-                if len(gap) >= MIN_UNCOVERED:
+                if len(gap) >= shortest:
                     missing.append(gap)
                 gap = ""
             else:
                 gap += ch
-        if len(gap) >= MIN_UNCOVERED:
+        if len(gap) >= shortest:
             missing.append(gap)
     return missing
 

@@ -214,6 +214,7 @@ def _grade_scale(query: Query, grade: str, chunks: Sequence[Chunk]) -> Definitio
 _REASON = re.compile(
     r"主要原因(?:是|为|在于)?[：:]?|原因(?:是|为|在于)[：:]?|主要是由于|主要是|主要由于|由于|因为"
 )
+_ANNOUNCES = re.compile(r"以下|如下|下列|[:：]$")
 _CONTINUE = re.compile(r"^(?:其[二三四五]|此外|另外|同时|[二三四五]是|再次|最后)")
 _COMPARE_CTX = re.compile(r"相比|较上年|比上年|同比|较上一年|与上年|上年度|去年|比\d{4}年")
 _BUDGET_CTX = re.compile(r"年初预算|预算数|全年预算")
@@ -283,11 +284,16 @@ def _reason_text(entry: Entry, norm_at: int, following: tuple[Entry, ...]) -> st
     rest = original[a:]
     end = rest.find("。")
     reason = rest[: end + 1] if end != -1 else rest
+    announces = bool(_ANNOUNCES.search(reason))  # 由以下因素…: the reasons are the items after it
     if end == -1 or end == len(rest) - 1:
         for nxt in following:
-            if nxt.sentence.chunk != entry.sentence.chunk or not _CONTINUE.match(nxt.sentence.text):
+            text = nxt.sentence.text
+            item = _CONTINUE.match(text) or (
+                announces and (_LIST_START.match(text) or _NEXT_ITEM.match(text))
+            )
+            if nxt.sentence.chunk != entry.sentence.chunk or not item:
                 break
-            reason += nxt.sentence.text
+            reason += text
     return reason.strip(" ：:，,").strip()
 
 

@@ -20,6 +20,7 @@ from index.model import Chunk, Filters
 from index.search import Searcher
 from qa import weights as W
 from qa.compute import Operand
+from qa.coverage import uncovered_by
 from qa.context import ReportContext
 from qa.lexicon import SENSITIVE_TOPICS, Concept, find_concepts, most_specific, norm
 from qa.lookup import STRONG, CellMatch, CellQuery, find_cells
@@ -273,6 +274,8 @@ class Resolver:
                 matches = [m for m in matches if m.unit == expect or (expect == "人" and m.unit == "名")]
         best = matches[0] if matches else None
         if best is not None and best.score >= NARRATIVE_GOOD:
+            if cell is not None and cell.row_score >= W.STRONG_ROW and _names_less(phrase, ctx, best, cell):
+                return self.table_found(ctx, cell, label or cell.row.label)
             return self.text_found(ctx, best, label)
         if cell is not None and cell.row_score >= W.STRONG_ROW:
             return self.table_found(ctx, cell, label or cell.row.label)
@@ -329,3 +332,13 @@ def value_text(operand: Operand) -> str:
 
 
 __all__ = ["Found", "Resolver", "narrative_module", "sensitive_words", "staff_question", "value_text"]
+
+
+def _names_less(phrase: str, ctx: ReportContext, match: Any, cell: CellMatch) -> bool:
+    """The sentence leaves more of the question's item words unnamed than the table cell does
+    (电费 asked: a sentence about another item's budget vs the row 30204 电费)."""
+    names = unit_names(ctx.record)
+    sentence = norm(match.sentence.chunk.section + match.sentence.text)
+    row = norm(f"{cell.row.table.title}{cell.row.label}{cell.fact.column}")
+    gaps = [sum(map(len, uncovered_by(phrase, evidence, names, shortest=2))) for evidence in (sentence, row)]
+    return gaps[0] > gaps[1]
