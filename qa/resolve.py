@@ -20,8 +20,8 @@ from index.model import Chunk, Filters
 from index.search import Searcher
 from qa import weights as W
 from qa.compute import Operand
-from qa.coverage import uncovered_by
 from qa.context import ReportContext
+from qa.coverage import uncovered_by
 from qa.lexicon import SENSITIVE_TOPICS, Concept, find_concepts, most_specific, norm
 from qa.lookup import STRONG, CellMatch, CellQuery, find_cells
 from qa.model import Citation
