@@ -354,6 +354,25 @@ class KeywordIndex:
                 except OSError as exc:  # e.g. still mapped by a reader on Windows
                     logger.warning("could not remove old keyword index %s: %s", old, exc)
 
+    def clean_leftovers(self) -> list[str]:
+        """Remove generation folders that are neither live nor the one live before it (a build
+        that crashed before going live) and half-written ``CURRENT`` files; returns their names.
+        Call only when no build is running (the library holds its writer lock)."""
+        live = self._live_generation()
+        generations = sorted(self.path.glob("gen-*"), key=lambda p: p.stat().st_mtime)
+        before = [g.name for g in generations if g.name != live and g.name < (live or "")]
+        keep = {live, before[-1] if before else None}
+        removed = []
+        for old in [*generations, *self.path.glob(f".{_CURRENT}.*.tmp")]:
+            if old.name in keep:
+                continue
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
+            removed.append(f"bm25/{old.name}")
+        return removed
+
     def _current(self) -> _Loaded | None:
         """The live generation, loaded (memory-mapped) if it is not already; read again once
         if a concurrent build removed it while it was being opened."""

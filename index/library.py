@@ -31,7 +31,8 @@ from index.chunks import chunks_of
 from index.docstore import ChunkStore
 from ingest.locking import writer_lock
 from ingest.model import ParsedReport
-from ingest.pipeline import Ingestor, IngestOutcome, iter_report_files
+from ingest.names import printable, storable
+from ingest.pipeline import STATUS_FAILED, Ingestor, IngestOutcome, iter_report_files
 from ingest.settings import Settings
 from ingest.store import FactStore
 
@@ -72,6 +73,8 @@ class Library:
         self._vector: VectorIndex | None = None
         self._keyword: KeywordIndex | None = None
         self.lock = writer_lock(settings.home)
+        self.cleaned_at_open = self.clean_leftovers()
+        """What an interrupted writer had left and opening the library removed."""
 
     # ---- lazily opened parts ---------------------------------------------------
 
@@ -114,8 +117,47 @@ class Library:
     # ---- writing -----------------------------------------------------------------
 
     def ingest(self, path: Path) -> IngestOutcome:
-        """Ingest one file into every store (the keyword index is refreshed by :meth:`refresh`)."""
+        """Ingest one file into every store (the keyword index is refreshed by :meth:`refresh`).
+
+        A bad file gives a failed outcome; an unexpected error (a bug, a full disk) is raised
+        after everything of the file was undone (see :meth:`ingest_one` for batches).
+        """
         return Ingestor(self.settings, store=self.facts).ingest(path, hooks=_IndexWriter(self))
+
+    def ingest_one(self, path: Path) -> IngestOutcome:
+        """:meth:`ingest` for one file of a batch: an unexpected error becomes a failed outcome
+        (logged with its traceback) so the batch goes on and ends with its summary."""
+        try:
+            return self.ingest(path)
+        except Exception as exc:  # reported as this file's failure; the batch continues
+            log.exception("unexpected error while ingesting %s", printable(str(path)))
+            return IngestOutcome(
+                storable(str(path)), STATUS_FAILED,
+                error=storable(
+                    f"{path}: 意外错误（{type(exc).__name__}: {exc}），该文件未导入，其余文件照常 / "
+                    "unexpected error: this file was not ingested; please report it"
+                ),
+            )  # fmt: skip
+
+    def clean_leftovers(self) -> list[str]:
+        """Remove what an interrupted writer left behind (``files/*.part`` copies, keyword
+        index folders that never went live), if no writer is running; returns their names."""
+        removed: list[str] = []
+        with self.lock.held_if_free() as free:
+            if not free:
+                return removed
+            files_dir = self.settings.files_dir
+            if files_dir.is_dir():
+                for part in files_dir.glob("*.part"):
+                    part.unlink(missing_ok=True)
+                    removed.append(part.name)
+            if (self.settings.home / "bm25").is_dir():
+                from index.keyword import KeywordIndex
+
+                removed += KeywordIndex(self.settings.home / "bm25").clean_leftovers()
+        if removed:
+            log.info("removed leftovers of an interrupted ingest: %s", ", ".join(removed))
+        return removed
 
     def ingest_paths(
         self, paths: Iterable[Path], on_file: Callable[[Path], None] | None = None
@@ -127,7 +169,7 @@ class Library:
             for path in iter_report_files(paths):
                 if on_file is not None:
                     on_file(path)
-                outcomes.append(self.ingest(path))
+                outcomes.append(self.ingest_one(path))
             self.refresh(wait=True)
         return outcomes
 
@@ -186,7 +228,7 @@ class Library:
             reports_without_chunks=tuple(sorted(report_ids - with_chunks)),
             missing_vectors=len(chunk_ids - vector_ids),
             stale_vectors=len(vector_ids - chunk_ids),
-            keyword_current=self.keyword.stamp() == self.chunks.stamp(),
+            keyword_current=self.keyword.stamp() == self.chunks.stamp() or (not chunk_ids and not self.keyword.count()),
         )
 
     def sync(self, on_progress: Callable[[str], None] | None = None, wait: bool = False) -> Consistency:
@@ -209,6 +251,9 @@ class Library:
             self.lock.release()
 
     def _sync(self, say: Callable[[str], None]) -> Consistency:
+        cleaned, self.cleaned_at_open = [*self.cleaned_at_open, *self.clean_leftovers()], []
+        for name in cleaned:
+            say(f"removed leftover {name}")
         self.vector.drop_other_collections()
         state = self.check()
         for report_id in state.reports_without_chunks:

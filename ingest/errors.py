@@ -7,7 +7,10 @@
         ├── CorruptFileError      (damaged PDF)
         ├── EncryptedFileError    (password-protected PDF)
         ├── ScannedFileError      (PDF pages without a text layer)
-        └── NotAReportError       (readable, but no issuing unit and no budget table in it)
+        ├── NotAReportError       (readable, but no issuing unit and no budget table in it)
+        ├── limits.NotARegularFileError  (a device, FIFO or folder: refused from stat)
+        └── limits.LimitExceededError    (too large, too many pages, a decompression bomb)
+            └── limits.FileTimeoutError  (reading took longer than the per-file timeout)
 
 Each message names the file and says what to do.
 """

@@ -7,31 +7,33 @@ failure at any step leaves nothing behind.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import shutil
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from ingest.catalog import STANDARD_KEYS
-from ingest.errors import EmptyFileError, IngestError, NotAReportError, UnsupportedFileError
+from ingest.discover import PDF_SUFFIXES, SUPPORTED_SUFFIXES, TEXT_SUFFIXES, iter_report_files
+from ingest.errors import IngestError
 from ingest.grouping import combine, group_key
+from ingest.limits import Limits, read_limited, time_limit
 from ingest.locking import writer_lock
-from ingest.metadata import detect_metadata
-from ingest.model import ParsedReport, Report, Table
-from ingest.rawtable import Extracted
+from ingest.model import ParsedReport, Report
+from ingest.names import storable
+from ingest.reading import (
+    analyse,
+    parse_file,
+    read_file,
+    read_report,
+    report_id_of,
+    standard_tables_found,
+)
 from ingest.settings import Settings
 from ingest.store import FactStore, FileRecord
-from ingest.tables import build_table
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-PDF_SUFFIXES = (".pdf",)
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES
 
 STATUS_ADDED = "added"
 STATUS_UNCHANGED = "unchanged"
@@ -39,104 +41,31 @@ STATUS_REPLACED = "replaced"
 STATUS_FAILED = "failed"
 STATUS_JOINED = "joined"
 """The file joined the stored files of the same unit, year, kind and scope: one report now."""
+STATUS_DUPLICATE = "duplicate"
+"""The same bytes are already stored under another file name: not stored twice."""
+STATUS_SKIPPED = "skipped"
+"""A file in a folder that is not of a supported type (listed with the reason, not a failure)."""
 
-
-def report_id_of(data: bytes) -> str:
-    """Report id: the first 16 hex digits of the SHA-256 of the file bytes."""
-    return hashlib.sha256(data).hexdigest()[:16]
-
-
-def read_file(path: Path, data: bytes) -> Extracted:
-    """Dispatch on content (``%PDF`` magic) and suffix; raise :class:`IngestError` subclasses."""
-    if not data.strip():
-        raise EmptyFileError(str(path), "文件为空 / empty file")
-    suffix = path.suffix.lower()
-    if data.lstrip()[:5] == b"%PDF-" or suffix in PDF_SUFFIXES:
-        from ingest.pdf_reader import read_pdf
-
-        return read_pdf(path)
-    if suffix in TEXT_SUFFIXES:
-        from ingest.text_reader import read_text
-
-        return read_text(path)
-    raise UnsupportedFileError(
-        str(path), f"不支持的文件类型 {suffix or '(无扩展名)'} / unsupported file type"
-    )
-
-
-def _check_tables(tables: list[Table]) -> list:
-    from ingest.validate import check_tables
-
-    return list(check_tables(tables))
-
-
-def analyse(parsed: ParsedReport) -> ParsedReport:
-    """Checks over a report's tables, the figures of its text and the text-vs-table checks."""
-    from ingest.text_checks import check_text_against_tables
-    from ingest.text_facts import extract_text_facts
-
-    checks = _check_tables(list(parsed.tables))
-    text_facts = tuple(extract_text_facts(parsed.blocks, parsed.report.fiscal_year))
-    text_checks = tuple(check_text_against_tables(text_facts, parsed.tables))
-    return replace(parsed, checks=tuple(checks), text_facts=text_facts, text_checks=text_checks)
-
-
-def parse_file(path: Path, name: str | None = None) -> ParsedReport:
-    """Read and understand one report file (no side effects): tables, text, checks, text facts.
-
-    Args:
-        path: the file.
-        name: the file name to record (default ``path.name``; a stored copy keeps its original name).
-
-    Raises:
-        IngestError: the file is empty, unsupported, corrupt, encrypted or scanned.
-    """
-    return analyse(_read_report(Path(path), name))
-
-
-def _read_report(path: Path, name: str | None = None) -> ParsedReport:
-    """Tables, text blocks and metadata of one file, before :func:`analyse`."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(
-            str(path), f"无法读取文件 / cannot read: {exc.strerror}", "请检查路径和权限"
-        ) from exc
-    extracted = read_file(path, data)
-    tables = [build_table(raw, seq) for seq, raw in enumerate(extracted.tables)]
-    body = "\n".join(b.text for b in extracted.blocks)
-    preambles = "\n".join(f"{t.title}\n{t.caption}" for t in extracted.tables)
-    if extracted.source_format == "text":
-        body = data.decode("utf-8", errors="replace")
-    meta = detect_metadata(extracted.head_text, body + "\n" + preambles)
-    report = Report(
-        report_id=report_id_of(data),
-        source_file=name or path.name,
-        title=meta.title,
-        unit_name=meta.unit_name,
-        short_names=meta.short_names,
-        region=meta.region,
-        fiscal_year=meta.fiscal_year,
-        kind=meta.kind,
-        scope=meta.scope,
-        page_count=extracted.page_count,
-        line_count=extracted.line_count,
-        source_format=extracted.source_format,
-    )
-    if not meta.unit_name and not any(t.kind != "other" for t in tables):
-        raise NotAReportError(str(path), "不是预算/决算报告 / not a budget or final-accounts report")
-    warnings: list[str] = []
-    if not meta.unit_name:
-        warnings.append("未识别出编制单位名称 / issuing unit not found")
-    if meta.fiscal_year is None:
-        warnings.append("未识别出年度 / fiscal year not found")
-    return ParsedReport(report=report, blocks=extracted.blocks, tables=tuple(tables), warnings=tuple(warnings))
-
-
-def standard_tables_found(tables: Iterable[Table]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(standard keys found, standard keys missing), in catalog order."""
-    kinds = {t.kind for t in tables}
-    return tuple(k for k in STANDARD_KEYS if k in kinds), tuple(k for k in STANDARD_KEYS if k not in kinds)
+__all__ = [
+    "PDF_SUFFIXES",
+    "STATUS_ADDED",
+    "STATUS_DUPLICATE",
+    "STATUS_FAILED",
+    "STATUS_JOINED",
+    "STATUS_REPLACED",
+    "STATUS_SKIPPED",
+    "STATUS_UNCHANGED",
+    "SUPPORTED_SUFFIXES",
+    "TEXT_SUFFIXES",
+    "IngestOutcome",
+    "Ingestor",
+    "StoreHooks",
+    "iter_report_files",
+    "parse_file",
+    "read_file",
+    "read_report",
+    "report_id_of",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -159,22 +88,12 @@ class IngestOutcome:
     joined: tuple[str, ...] = ()
     """The other files of the report this file joined (narrative + tables)."""
     text_facts: int = 0
+    duplicate_of: str = ""
+    """For ``duplicate``: the name the same bytes are stored under."""
 
     @property
     def ok(self) -> bool:
         return self.status != STATUS_FAILED
-
-
-def iter_report_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and supported files under folders (sorted)."""
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-            )
-        else:
-            yield path
 
 
 AfterStore = Callable[[sqlite3.Connection, ParsedReport, tuple[str, ...]], None]
@@ -217,6 +136,7 @@ class Ingestor:
         self.settings = settings
         self.store = store or FactStore(settings.db_path)
         self.lock = writer_lock(settings.home)
+        self.limits = Limits.from_settings(settings)
 
     def _copy_of(self, file_id: str) -> Path | None:
         found = sorted(
@@ -224,15 +144,20 @@ class Ingestor:
         )
         return found[0] if found else None
 
-    def _outcome_unchanged(self, path: Path, report_id: str) -> IngestOutcome:
+    def _outcome_unchanged(self, path: Path, report_id: str, file_id: str) -> IngestOutcome:
+        """The same bytes are stored: ``unchanged`` under the same name, else ``duplicate``."""
         record = self.store.report(report_id)
+        stored = next((f.source_file for f in self.store.files(report_id) if f.file_id == file_id), None)
+        stored = stored or (record.report.source_file if record else None)
+        duplicate = stored is not None and stored != storable(path.name)
         return IngestOutcome(
-            str(path), STATUS_UNCHANGED, report=record.report if record else None,
+            str(path), STATUS_DUPLICATE if duplicate else STATUS_UNCHANGED, report=record.report if record else None,
             tables=record.tables_found if record else 0,
             standard_found=record.standard_found if record else (),
             standard_missing=record.standard_missing if record else (),
             checks_pass=record.checks_pass if record else 0, checks_fail=record.checks_fail if record else 0,
             checks_rounding=record.checks_rounding if record else 0, facts=record.facts if record else 0,
+            duplicate_of=stored if duplicate else "",
         )  # fmt: skip
 
     def ingest(
@@ -245,26 +170,24 @@ class Ingestor:
         transaction, which only writes rows and is short.
         """
         with self.lock.held():
-            return self._ingest(Path(path), after_store, hooks)
+            outcome = self._ingest(Path(path), after_store, hooks)
+        return replace(outcome, path=storable(outcome.path), error=storable(outcome.error))
 
     def _ingest(self, path: Path, after_store: AfterStore | None, hooks: StoreHooks | None) -> IngestOutcome:
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return IngestOutcome(
-                str(path), STATUS_FAILED, error=f"{path}: 无法读取 / cannot read ({exc.strerror})"
-            )
-        file_id = report_id_of(data)
-        if self.store.has_report(file_id):
-            return self._outcome_unchanged(path, file_id)
-        owner = self.store.report_of_file(file_id)
-        if owner is not None:  # one file of a report joined from several
-            return self._outcome_unchanged(path, owner)
-        try:
-            parsed = _read_report(path)
+            data = read_limited(path, self.limits)
         except IngestError as exc:
             return IngestOutcome(str(path), STATUS_FAILED, error=str(exc))
-        return self._store(path, parsed, after_store, hooks)
+        file_id = report_id_of(data)
+        owner = file_id if self.store.has_report(file_id) else self.store.report_of_file(file_id)
+        if owner is not None:  # stored already (maybe as one file of a report joined from several)
+            return self._outcome_unchanged(path, owner, file_id)
+        try:
+            with time_limit(self.limits.timeout_s, path):
+                parsed = read_report(path, limits=self.limits, data=data)
+        except IngestError as exc:
+            return IngestOutcome(str(path), STATUS_FAILED, error=str(exc))
+        return self._store(path, parsed, data, after_store, hooks)
 
     def _members(self, parsed: ParsedReport, source_path: str) -> tuple[list[str], list[FileRecord]]:
         """(stored reports this file replaces or joins, the other files of its report)."""
@@ -293,7 +216,7 @@ class Ingestor:
                 log.warning("stored copy of %s (%s) is missing: left out of its report", member.source_file, member.file_id)
                 continue
             kept.append(member)
-            parts.append(_read_report(copy, name=member.source_file))
+            parts.append(read_report(copy, name=member.source_file, limits=self.limits))
         return kept, parts
 
     @staticmethod
@@ -302,10 +225,15 @@ class Ingestor:
         return analyse(combine(parts))
 
     def _store(
-        self, path: Path, parsed: ParsedReport, after_store: AfterStore | None, hooks: StoreHooks | None
+        self,
+        path: Path,
+        parsed: ParsedReport,
+        data: bytes,
+        after_store: AfterStore | None,
+        hooks: StoreHooks | None,
     ) -> IngestOutcome:
         """Store ``parsed`` (read, not yet analysed) with the other files of its report, if any."""
-        source_path = str(path.resolve())
+        source_path = storable(str(path.resolve()))
         file_id = parsed.report.report_id
         replaced, others = self._members(parsed, source_path)
         others, parts = self._read_members(others)
@@ -321,7 +249,7 @@ class Ingestor:
         self._commit(
             combined, tuple(replaced), hooks,
             lambda conn: self._write(conn, combined, replaced, source_path, files, after_store),
-            before=lambda: shutil.copyfile(path, temp_copy), undo=lambda: temp_copy.unlink(missing_ok=True),
+            before=lambda: temp_copy.write_bytes(data), undo=lambda: temp_copy.unlink(missing_ok=True),
         )  # fmt: skip
         temp_copy.replace(final_copy)
         kept = {f.file_id for f in files}

@@ -6,6 +6,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingest.limits import Limits
 
 
 def default_home() -> Path:
@@ -26,6 +30,31 @@ class Settings:
     llm_base_url: str = field(default="", metadata={"help": "OpenAI-compatible endpoint; empty = no LLM (BUDGETQA_LLM_BASE_URL)"})
     llm_model: str = field(default="", metadata={"help": "LLM model name (BUDGETQA_LLM_MODEL)"})
     llm_api_key: str = field(default="", metadata={"help": "LLM API key (BUDGETQA_LLM_API_KEY)"})
+    max_file_mb: float = field(
+        default=200.0,
+        metadata={"help": "largest file ingest accepts, in MB; 0 = no limit (BUDGETQA_MAX_FILE_MB)"},
+    )
+    max_pages: int = field(
+        default=2000, metadata={"help": "most pages a PDF may have; 0 = no limit (BUDGETQA_MAX_PAGES)"}
+    )
+    max_stream_mb: float = field(
+        default=64.0,
+        metadata={
+            "help": "largest size one compressed PDF stream may inflate to, in MB (refuses decompression "
+            "bombs before reading); 0 = no limit (BUDGETQA_MAX_STREAM_MB)"
+        },
+    )
+    file_timeout_s: float = field(
+        default=300.0,
+        metadata={"help": "seconds reading one file may take (CLI); 0 = no limit (BUDGETQA_FILE_TIMEOUT_S)"},
+    )
+    ingest_nice: int = field(
+        default=10,
+        metadata={
+            "help": "CPU priority niceness `budgetqa ingest` lowers itself by, so questions asked meanwhile "
+            "come first; 0 = unchanged (BUDGETQA_INGEST_NICE)"
+        },
+    )
 
     @property
     def db_path(self) -> Path:
@@ -43,12 +72,31 @@ class Settings:
         for f in fields(cls):
             env = environ.get(f"BUDGETQA_{f.name.upper()}")
             if env:
-                values[f.name] = Path(env).expanduser() if f.name == "home" else env
+                values[f.name] = Path(env).expanduser() if f.name == "home" else _typed(f.name, f.default, env)
         for key, value in overrides.items():
             if value is not None:
                 values[key] = Path(value).expanduser() if key == "home" else value  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
 
+    @property
+    def limits(self) -> Limits:
+        """The per-file ingest limits (:mod:`ingest.limits`)."""
+        from ingest.limits import Limits
+
+        return Limits.from_settings(self)
+
     @staticmethod
     def help_texts() -> dict[str, str]:
         return {f.name: f.metadata.get("help", "") for f in fields(Settings)}
+
+
+def _typed(name: str, default: object, text: str) -> object:
+    """An environment value as its setting's type (int/float), with a clear error."""
+    if isinstance(default, bool) or not isinstance(default, int | float):
+        return text
+    try:
+        return type(default)(text)
+    except ValueError:
+        raise ValueError(
+            f"环境变量 BUDGETQA_{name.upper()}={text!r} 不是数字 / BUDGETQA_{name.upper()} must be a number"
+        ) from None

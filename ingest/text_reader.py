@@ -17,6 +17,7 @@ narrative text, at a new printed number or at the next title.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import logging
 import re
@@ -107,9 +108,15 @@ def read_text(path: Path) -> Extracted:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Decode UTF-8 (BOM stripped), else GB18030; reject binary and empty content."""
+    """Decode UTF-8 (BOM stripped), UTF-16 with a BOM, else GB18030 (which covers GBK);
+    reject binary and empty content."""
     if not data.strip():
         raise EmptyFileError(name, "文件为空 / empty file")
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # UTF-16 (Windows "Unicode" text)
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UnsupportedFileError(name, "UTF-16 文本已损坏 / damaged UTF-16 text") from exc
     if b"\x00" in data:
         raise UnsupportedFileError(name, "二进制文件，不是文本 / binary content (NUL bytes)")
     try:

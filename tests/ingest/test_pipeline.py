@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ingest.pipeline import STATUS_ADDED, STATUS_FAILED, STATUS_REPLACED, STATUS_UNCHANGED, Ingestor
+from ingest.pipeline import (
+    STATUS_ADDED,
+    STATUS_DUPLICATE,
+    STATUS_FAILED,
+    STATUS_REPLACED,
+    STATUS_UNCHANGED,
+    Ingestor,
+    parse_file,
+)
 from ingest.settings import Settings
 from tests.ingest.badfiles import write_bad_files
 from ui.cli import cli
@@ -98,3 +106,38 @@ def test_cli_batch_reports_partial_failure(tmp_path: Path, sample_pdf: Path) -> 
     assert "broken.pdf" in result.output and "1 ingested, 1 failed" in result.output
     listed = runner.invoke(cli, ["--home", str(tmp_path / "home"), "reports", "--json"])
     assert listed.exit_code == 0 and sample_pdf.name in listed.output
+
+
+def test_duplicate_content_under_another_name_is_said_and_not_stored_twice(tmp_path: Path, sample_pdf: Path) -> None:
+    ingestor = Ingestor(Settings(home=tmp_path / "home"))
+    first = ingestor.ingest(sample_pdf)
+    copy = tmp_path / "copy_of_report.pdf"
+    shutil.copyfile(sample_pdf, copy)
+    again = ingestor.ingest(copy)
+    assert again.status == STATUS_DUPLICATE and again.duplicate_of == sample_pdf.name
+    assert again.report is not None and again.report.report_id == first.report.report_id
+    assert ingestor.store.report_ids() == [first.report.report_id]
+
+
+def test_text_in_utf16_and_gbk_reads_like_utf8(tmp_path: Path, text_reports: dict[str, Path]) -> None:
+    original = text_reports["001_5564e2671ee696e1.txt"]
+    text = original.read_text(encoding="utf-8")
+    utf8 = parse_file(original)
+    for encoding in ("utf-16", "gbk"):  # "utf-16" writes a BOM, as Windows Notepad does
+        path = tmp_path / f"report_{encoding}.txt"
+        path.write_bytes(text.encode(encoding, errors="replace" if encoding == "gbk" else "strict"))
+        parsed = parse_file(path)
+        assert parsed.report.unit_name == utf8.report.unit_name and parsed.report.fiscal_year == 2021
+        assert len(parsed.tables) == len(utf8.tables)
+        assert sum(len(t.rows) for t in parsed.tables) == sum(len(t.rows) for t in utf8.tables)
+
+
+def test_prose_without_tables_or_amounts_is_not_a_report(tmp_path: Path) -> None:
+    prose = tmp_path / "about.txt"
+    prose.write_text(
+        "临沂市人民政府办公室2022年度单位决算\n\n临沂市人民政府办公室位于沂蒙路，负责市政府日常工作。\n"
+        "办公室下设秘书科、综合科等科室，欢迎来访。\n",
+        encoding="utf-8",
+    )
+    outcome = Ingestor(Settings(home=tmp_path / "home")).ingest(prose)
+    assert outcome.status == STATUS_FAILED and "没有标准报表" in outcome.error, outcome.error
