@@ -208,13 +208,23 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "人员经费",
         ("人员经费", "人头费"),
-        (Target(_BASIC, labels=("人员经费合计", "人员经费")), Target(("summary",), labels=("人员经费",))),
+        (
+            Target(_BASIC, labels=("人员经费合计", "人员经费")),
+            # MOF 预算 template: 一般公共预算基本支出表 columns 合计 / 人员经费 / 公用经费
+            Target(_BASIC, labels=("^合计", "^总计"), column="人员经费"),
+            Target(("summary",), labels=("人员经费",)),
+        ),
         parent="基本支出",
     ),
     Concept(
         "公用经费",
         ("公用经费",),
-        (Target(_BASIC, labels=("公用经费合计", "公用经费")), Target(("summary",), labels=("公用经费",))),
+        (
+            Target(_BASIC, labels=("公用经费合计", "公用经费")),
+            # MOF 预算 template: 一般公共预算基本支出表 columns 合计 / 人员经费 / 公用经费
+            Target(_BASIC, labels=("^合计", "^总计"), column="公用经费"),
+            Target(("summary",), labels=("公用经费",)),
+        ),
         parent="基本支出",
     ),
     Concept(

@@ -220,7 +220,7 @@ def candidate_rows(query: CellQuery, tables: ReportTables) -> list[RowHit]:
             elif len(row.nlabel) >= 4 and row.nlabel in q:
                 add(row, W.ROW_LABEL_IN_QUOTE, "label in quote")
     text = query.text
-    pointed = _DESCRIPTORS.sub(" ", text)
+    pointed = _without_descriptors(text)
     for concept in query.concepts:  # a named concept is found by its targets, not by parts of labels
         for trigger in sorted(concept.triggers, key=len, reverse=True):
             pointed = pointed.replace(norm(trigger), " ")
@@ -266,12 +266,35 @@ def candidate_rows(query: CellQuery, tables: ReportTables) -> list[RowHit]:
     return list(hits.values())
 
 
+_FUND_TERMS = re.compile(r"一般公共预算|政府性基金预算?|国有资本经营预算|社会保险基金预算?|财政拨款")
+"""Fund types (domain.md): they say which money, not which item — a label sharing only their
+first characters (一般公共服务支出 for 一般公共预算) is not named by them."""
+
+
+def _without_descriptors(text: str) -> str:
+    """The text without words naming the report or table (:data:`_DESCRIPTORS`); fund-type terms
+    (一般公共预算) are kept whole."""
+    out, at = [], 0
+    for m in _FUND_TERMS.finditer(text):
+        out.append(_DESCRIPTORS.sub(" ", text[at : m.start()]))
+        out.append(m.group(0))
+        at = m.end()
+    out.append(_DESCRIPTORS.sub(" ", text[at:]))
+    return "".join(out)
+
+
 def _common_length(label: str, text: str) -> int:
-    """Length of the longest substring of ``label`` (up to 10 characters) found in ``text``."""
+    """Length of the longest substring of ``label`` (up to 10 characters) found in ``text``, not
+    counting one that cuts a fund-type term of the text (:data:`_FUND_TERMS`) the label lacks."""
+    terms = [(m.start(), m.end()) for m in _FUND_TERMS.finditer(text) if m.group(0) not in label]
     for size in range(min(len(label), 10), 1, -1):
         for start in range(len(label) - size + 1):
-            if label[start : start + size] in text:
-                return size
+            piece = label[start : start + size]
+            at = text.find(piece)
+            while at != -1:
+                if not any(a < at + size and at < b for a, b in terms):
+                    return size
+                at = text.find(piece, at + 1)
     return 0
 
 
@@ -366,7 +389,7 @@ def find_cells(
     if not hits and retrieve is not None:
         index = {(r.table.seq, r.row_index): r for r in tables.rows}
         named = [norm(w) for c in query.concepts if not c.column_like for w in (c.key, *c.triggers)]
-        content = _DESCRIPTORS.sub(" ", query.text)
+        content = _without_descriptors(query.text)
         for rank, key in enumerate(retrieve(query.text)):
             row = index.get(key)
             if row is None:

@@ -259,9 +259,14 @@ def _share(intent: Intent, ctx: ReportContext, resolver: Resolver, text: str) ->
     ):
         return None
     a, b = _labelled(part, part_phrase), _labelled(whole, whole_phrase)
-    return computed_answer(
-        intent.question, f"{part_phrase}占{whole_phrase}的", ratio_percent(a, b), [a, b], ctx.title()
-    )
+    result = ratio_percent(a, b)
+    if result.value > 100:
+        # a part larger than its whole: one of the two figures is not what was asked
+        log.info(
+            "share refused: %s %s%s > %s %s%s", part_phrase, a.value, a.unit, whole_phrase, b.value, b.unit
+        )
+        return None
+    return computed_answer(intent.question, f"{part_phrase}占{whole_phrase}的", result, [a, b], ctx.title())
 
 
 def _total_before_detail(ctx: ReportContext, part: Found, label: str) -> Found | None:

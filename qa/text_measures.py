@@ -143,7 +143,7 @@ def measure_answer(question: str, ctx: ReportContext, facts: Sequence[TextFact],
         return _several(question, ctx, facts, measure, items)
     found = candidates(facts, measure, content(question, ctx), ctx.year)
     if not found:
-        return None
+        return _derived_rate(question, ctx, facts) if measure == "growth_rate" else None
     best = found[0]
     rivals = [c for c in found[1:] if (c.cover, c.matched) == (best.cover, best.matched)]
     rivals = [c for c in rivals if c.fact.value != best.fact.value]
@@ -156,6 +156,33 @@ def measure_answer(question: str, ctx: ReportContext, facts: Sequence[TextFact],
     else:
         text = f"{parts[0]}。出处：{ctx.title()}说明部分“{citations[0].quote}”"
     return answered(question, text, citations, value, best.fact.unit, best.fact.formula or None)
+
+
+def _derived_rate(question: str, ctx: ReportContext, facts: Sequence[TextFact]) -> Answer | None:
+    """A growth rate the text does not print, from the change it states and last year's figure
+    (itself this year's minus the change): ``30 ÷ 76 × 100% = 39.47%``."""
+    asked = content(question, ctx)
+    changes = candidates(facts, "change", asked, ctx.year)
+    befores = candidates(facts, "last_year", asked, ctx.year)
+    for change in changes:
+        same = [
+            b.fact
+            for b in befores
+            if b.fact.sentence == change.fact.sentence and b.fact.unit == change.fact.unit
+        ]
+        if not same or same[0].value == 0:
+            continue
+        before = same[0]
+        value = round(change.fact.value / before.value * 100, 2)
+        word = "下降" if value < 0 else "增长"
+        formula = f"{fmt(change.fact.value)} ÷ {fmt(before.value)} × 100% = {fmt(value, 2)}%"
+        text = (
+            f"{change.fact.label}比上年{word}{fmt(abs(value), 2)}%（推算：上年{fmt(before.value)}{before.unit}"
+            f"{'，' + before.formula if before.formula else ''}；{formula}）。"
+            f"出处：{ctx.title()}说明部分“{change.fact.sentence}”"
+        )
+        return answered(question, text, [_citation(ctx, change.fact)], abs(value), "%", formula)
+    return None
 
 
 def _described(fact: TextFact, measure: str) -> str:

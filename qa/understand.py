@@ -399,6 +399,15 @@ def asked_measure(text: str, year_before: bool = False) -> str | None:
     return None
 
 
+def _last_year_named(text: str, scope: Scope, records: list[ReportRecord]) -> str:
+    """The text with a comparison with the year before the report's written as 上年
+    (2026年…比2025年预算增长 → 比上年预算增长)."""
+    years = scope.years or tuple({r.report.fiscal_year for r in records if r.report.fiscal_year})
+    if len(years) != 1:
+        return text
+    return re.sub(rf"(比|较|与|同|跟)\s*{years[0] - 1}\s*年度?", r"\1上年", text)
+
+
 def _unit_words(question: str, records: list[ReportRecord], scope: Scope) -> tuple[str, ...]:
     """The words the question names its units with (as scope read them), and their full names."""
     text, spans = mention_spans(question, records)
@@ -458,7 +467,7 @@ def understand(question: str, records: list[ReportRecord]) -> Intent:
         descending=descending,
         unknown_unit=scope.unknown_unit,
         lacking=scope.lacking,
-        asks=asked_measure(text, scope.year_before),
+        asks=asked_measure(_last_year_named(text, scope, records_in), scope.year_before),
         year_before=scope.year_before,
         query=parse_question(question, names=_unit_words(question, records, scope)),
     )
