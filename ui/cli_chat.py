@@ -2,19 +2,20 @@
 input, each read in the context of the earlier ones (:class:`qa.conversation.Conversation`).
 
 Typed at a terminal, each question gets a prompt; piped (``printf '…\\n…\\n' | budgetqa chat``),
-the lines are read until the end of input. ``/clear`` (or ``清空``) starts a new conversation.
+the lines are read until the end of input. ``/clear`` (or ``清空``) starts a new conversation;
+greetings and nonsense get a short reply without asking the engine (:mod:`qa.smalltalk`).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
 from ui.cli import _dump, _settings, cli
-from ui.cli_query import _answer_text, _open_engine
+from ui.cli_query import _answer_text, _open_engine, smalltalk_reply
 
 CLEAR_COMMANDS = frozenset({"/clear", "/new", "清空", "清空对话", "新对话"})
 """Lines that start a new conversation (earlier questions no longer count)."""
@@ -73,6 +74,7 @@ def chat(ctx: click.Context, as_json: bool) -> None:
         if interactive:
             click.echo(WELCOME)
         conversation = Conversation(engine)
+        asked = 0
         for line in question_lines(sys.stdin, interactive):
             question = line.strip()
             if not question:
@@ -81,11 +83,19 @@ def chat(ctx: click.Context, as_json: bool) -> None:
                 break
             if question.lower() in CLEAR_COMMANDS:
                 conversation.clear()
+                asked = 0
                 click.echo("已开始新对话 / new conversation", err=as_json)
                 continue
-            answer = conversation.ask(question)
+            answer = _reply(engine, conversation, question, in_conversation=asked > 0)
+            asked += 1
             click.echo(_dump(answer.to_json()) if as_json else _answer_text(answer))
             if interactive and not as_json:
                 click.echo()
     finally:
         engine.library.close()
+
+
+def _reply(engine: Any, conversation: Any, question: str, in_conversation: bool) -> Any:
+    """Small talk gets its short reply (the conversation is not changed); any other question is
+    answered by the conversation."""
+    return smalltalk_reply(engine, question, in_conversation=in_conversation) or conversation.ask(question)

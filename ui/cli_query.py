@@ -151,6 +151,42 @@ def _open_engine(settings: Settings) -> Any:
     return QAEngine(library, llm=llm)
 
 
+def _unit_names(engine: Any) -> list[str]:
+    """Every unit name of the engine's reports, full and short (a question naming one is real)."""
+    names = []
+    for record in engine.records():
+        names += [record.report.unit_name, *record.report.short_names]
+    return [n for n in dict.fromkeys(names) if n]
+
+
+def _example_questions(engine: Any, limit: int = 3) -> list[str]:
+    """Look-up questions that work on the engine's reports (``<简称><年度>年公务接待费是多少？``)."""
+    out = []
+    for record in engine.records():
+        report = record.report
+        names = sorted((n for n in report.short_names if n), key=len) or [report.unit_name]
+        if names[0]:
+            year = f"{report.fiscal_year}年" if report.fiscal_year else ""
+            out.append(f"{names[0]}{year}公务接待费是多少？")
+    return list(dict.fromkeys(out))[:limit]
+
+
+def smalltalk_reply(engine: Any, question: str, in_conversation: bool = False) -> Any | None:
+    """The reply to a greeting or nonsense (``你好``, ``asdf``) without asking the engine, or
+    ``None`` when ``question`` is about the reports (:mod:`qa.smalltalk`).
+
+    Args:
+        engine: the QA engine (its reports' unit names make a question real).
+        question: as typed.
+        in_conversation: earlier questions were asked (a short follow-up is not small talk).
+    """
+    from qa.smalltalk import is_smalltalk, smalltalk_answer
+
+    if not is_smalltalk(question, _unit_names(engine), in_conversation=in_conversation):
+        return None
+    return smalltalk_answer(question, _example_questions(engine))
+
+
 def _answer_text(answer: Any) -> str:
     lines = [f"[{answer.status}] {answer.answer}"]
     if getattr(answer, "asked_as", None):
@@ -221,7 +257,7 @@ def ask(ctx: click.Context, question: str | None, batch: Path | None, as_json: b
             data = explain_question(engine, question)
             click.echo(_dump(data) if as_json else explain_text(data))
             return
-        answer = engine.ask(question)
+        answer = smalltalk_reply(engine, question) or engine.ask(question)
         click.echo(_dump(answer.to_json()) if as_json else _answer_text(answer))
     finally:
         engine.library.close()

@@ -1,5 +1,5 @@
 """``budgetqa chat``: questions piped one per line, each read in the context of the earlier ones,
-``/clear`` starting over.
+``/clear`` starting over, small talk answered without figures; and ``ask`` on small talk.
 
 The follow-up test runs the real engine on a home holding the sample reports ``budgetqa demo``
 ingests plus the shared 兖州区政府办 2023 决算 (the demo's samples are two invented offices, so
@@ -94,6 +94,24 @@ def test_chat_for_people_says_how_a_follow_up_was_understood(sample_home: Path) 
     understood = [line for line in result.stdout.splitlines() if "按上下文理解为" in line]
     assert len(understood) == 1 and "2024" in understood[0] and "基本支出" in understood[0]
     assert WELCOME not in result.stdout  # no prompt or banner when the input is piped
+
+
+@needs_conversation
+def test_small_talk_gets_a_reply_without_figures(sample_home: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["--home", str(sample_home), "chat", "--json"], input="你好\nasdf qwer\n"
+    )
+    assert result.exit_code == 0, result.output
+    answers = _answers(result.stdout)
+    assert len(answers) == 2
+    for answer in answers:
+        assert answer["status"] == "unanswerable" and answer["value"] is None and not answer["citations"]
+        assert "可以这样问" in answer["answer"] and "青山" in answer["answer"]
+
+    asked = CliRunner().invoke(cli, ["--home", str(sample_home), "ask", "你好", "--json"])
+    assert asked.exit_code == 0, asked.output
+    reply = json.loads(asked.stdout.strip().splitlines()[-1])
+    assert reply["status"] == "unanswerable" and not reply["citations"] and not reply["candidates"]
 
 
 def test_chat_needs_reports(tmp_path: Path) -> None:
