@@ -208,6 +208,16 @@ def candidate_rows(query: CellQuery, tables: ReportTables) -> list[RowHit]:
     for concept in query.concepts:
         if not concept.column_like:
             _add_concept(concept, tables, add, W.ROW_CONCEPT)
+    if query.table_hint:  # 机关运行经费表里的差旅费: the concept's own row in the table named
+        for concept in query.concepts:
+            words = {norm(w) for w in (concept.key, *concept.triggers)}
+            for row in tables.rows:
+                if (
+                    row.table.kind == query.table_hint
+                    and not concept.column_like
+                    and any(w in row.nlabel for w in words)
+                ):
+                    add(row, W.ROW_CONCEPT_IN_NAMED_TABLE, f"concept {concept.key} in the table named")
     for quoted in query.quoted:
         q = norm_label(quoted)
         for row in tables.rows:

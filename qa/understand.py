@@ -82,6 +82,11 @@ _REASON = re.compile(
     r"为什么|为啥|原因|理由|怎么回事|为何|咋|怎么(?:会)?[^，,。？?]{0,12}(?:少|多|增加|减少|下降|上升|降|涨)了"
 )
 _PASSAGE = re.compile(r"哪些|都是些|是些什么|什么车|有什么|列举|包括什么|包括哪|哪几")
+_PURPOSE = re.compile(
+    r"用来(?:干|做|办)(?:什么|啥)|(?:干|做)(?:什么|啥)用|什么用途|用途是|用途有|用于(?:什么|啥|哪)|用在(?:哪|什么|啥)|"
+    r"花在(?:哪|什么|啥)|拿来(?:干|做)"
+)
+"""What money is for (用来干什么): the sentence that says 用于… is quoted."""
 _YESNO = re.compile(r"吗[？?]?$|有没有|是否|了没|有无|(.)没\1|过没有|了没有|没有[？?]?$")
 _RANK = re.compile(r"排序|排个序|排一下|排名|从高到低|从低到高|从多到少|从少到多|从大到小|从小到大")
 _SUPERLATIVE = re.compile(r"最多|最高|最大|最少|最低|最小")
@@ -286,6 +291,8 @@ def _task(
         return "cross", "each"
     if _REASON.search(text):
         return "reason", None
+    if _PURPOSE.search(text):
+        return "passage", None
     if _AVERAGE.search(text):
         return "compute", "average"
     if _COMPLETION.search(text):  # 完成年初预算的比例: a completion rate, not a share

@@ -25,6 +25,8 @@ ROW_LABEL_IN_QUOTE = 7.0
 """The row's label (4+ characters) is part of a quoted term."""
 ROW_CONCEPT = 9.0
 """A lexicon concept named by the question points to the row (:mod:`qa.lexicon` targets)."""
+ROW_CONCEPT_IN_NAMED_TABLE = 9.0
+"""A row labelled with a concept's words in the table the question names (机关运行经费表里的差旅费)."""
 ROW_CONCEPT_WITH_OTHER_ITEM = 6.0
 """A column-like concept (合计, 基本支出) when the question also names an item no row has."""
 ROW_LABEL_LONGER_THAN_CONCEPT = 9.5
