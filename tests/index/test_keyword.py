@@ -325,8 +325,13 @@ def test_rebuild_replaces_atomically(tmp_path: Path) -> None:
     index.build(CHUNKS, "v2")
     assert reader.count() == len(CHUNKS) and reader.stamp() == "v2"
     assert reader.search("工会经费")[0][0] == "yz-06-30228"
-    generations = [p.name for p in (tmp_path / "bm25").iterdir() if p.name.startswith("gen-")]
-    assert generations == [(tmp_path / "bm25" / "CURRENT").read_text()]
+    first = sorted(p.name for p in (tmp_path / "bm25").iterdir() if p.name.startswith("gen-"))
+    live = (tmp_path / "bm25" / "CURRENT").read_text()
+    assert len(first) == 2 and live in first  # the one live before stays for readers opening it
+    index.build(CHUNKS[:5], "v3")
+    generations = sorted(p.name for p in (tmp_path / "bm25").iterdir() if p.name.startswith("gen-"))
+    assert generations == sorted([live, (tmp_path / "bm25" / "CURRENT").read_text()])
+    assert reader.count() == 5 and reader.stamp() == "v3"
     assert not [p for p in (tmp_path / "bm25").iterdir() if p.name.endswith(".tmp")]
 
 
