@@ -6,10 +6,9 @@
   does not ask about), ≈1 min.
 - ``jiangsu_pdf_home``: the Jiangsu PDFs ``../shared/eval/dev_pdf.jsonl`` asks about (江苏高院 2019,
   省人大常委会办公厅 2019 as narrative + tables files, and its 2017 report), ≈1–2 min.
-- ``held_out_home``: the PDFs of ``tests/qa/data/own_pdf.jsonl`` (省委办公厅 2019 and 省政协办公厅 2017 as
-  narrative + tables pairs, 省检察院 2017, 普陀区财政局 2025, 普陀区社会福利院 2024), ≈2 min.
-- ``blind_home``: the PDFs of ``tests/qa/data/blind_pdf.jsonl`` (普陀区规划资源局 2024 决算, 普陀区司法局
-  2026 部门 and 单位 预算, 省政协办公厅 2018, 省人大办公厅 2017), ≈2 min.
+- ``all_pdf_home``: every shared PDF (≈3–4 min), for the held-out (``tests/qa/data/own_pdf.jsonl``) and
+  both blind question sets (``blind_pdf.jsonl``, ``blind2_pdf.jsonl``): a unit's name must pick its
+  report among all of them.
 - ``sample_engine``: the generated sample PDFs (``sample_home`` from ``tests/conftest.py``).
 """
 
@@ -49,36 +48,12 @@ def shared_pdf_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
     return _pdf_home(shared_dir, tmp_path_factory, "qa_shared_pdf", PDFS)
 
 
-HELD_OUT_PDFS = (
-    "jiangsu_party_office_2019_dept_budget.pdf",
-    "jiangsu_party_office_2019_dept_budget_tables.pdf",
-    "jiangsu_procuratorate_2017_dept_budget.pdf",
-    "jiangsu_cppcc_office_2017_dept_budget.pdf",
-    "jiangsu_cppcc_office_2017_dept_budget_tables.pdf",
-    "putuo_finance_2025_dept_budget.pdf",
-    "putuo_welfare_home_2024_unit_budget.pdf",
-)
-
-
 @pytest.fixture(scope="session")
-def held_out_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A home with the PDFs the engine was not developed on (questions: tests/qa/data/own_pdf.jsonl)."""
-    return _pdf_home(shared_dir, tmp_path_factory, "qa_held_out_pdf", HELD_OUT_PDFS)
-
-
-BLIND_PDFS = (
-    "putuo_planning_2024_dept_final.pdf",
-    "putuo_justice_2026_dept_budget.pdf",
-    "putuo_justice_2026_unit_budget.pdf",
-    "jiangsu_cppcc_office_2018_dept_budget.pdf",
-    "jiangsu_npc_office_2017_dept_budget.pdf",
-)
-
-
-@pytest.fixture(scope="session")
-def blind_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A home with the PDFs of the blind questions (tests/qa/data/blind_pdf.jsonl)."""
-    return _pdf_home(shared_dir, tmp_path_factory, "qa_blind_pdf", BLIND_PDFS)
+def all_pdf_home(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with every shared PDF (the held-out and blind question sets are asked of all of
+    them, so that a unit name must pick its report among all)."""
+    files = tuple(sorted(p.name for p in (shared_dir / "reports" / "pdf").glob("*.pdf")))
+    return _pdf_home(shared_dir, tmp_path_factory, "qa_all_pdf", files)
 
 
 @pytest.fixture(scope="session")
@@ -125,10 +100,5 @@ def jiangsu_engine(jiangsu_pdf_home: Path) -> Iterator[QAEngine]:
 
 
 @pytest.fixture(scope="session")
-def held_out_engine(held_out_home: Path) -> Iterator[QAEngine]:
-    yield from _engine(held_out_home)
-
-
-@pytest.fixture(scope="session")
-def blind_engine(blind_home: Path) -> Iterator[QAEngine]:
-    yield from _engine(blind_home)
+def all_pdf_engine(all_pdf_home: Path) -> Iterator[QAEngine]:
+    yield from _engine(all_pdf_home)
