@@ -47,7 +47,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Consistency:
-    """How the stores compare (``ok`` when they hold exactly the same chunks)."""
+    """How the stores compare (``ok`` when they hold exactly the same chunks).
+
+    While a writer is busy (``writer_busy``), the vectors of the report it is about to
+    commit are already in Chroma and the keyword index waits for its batch to end: those
+    differences are expected then and do not make the state not ``ok``.
+    """
 
     reports: int
     chunks: int
@@ -56,10 +61,13 @@ class Consistency:
     missing_vectors: int
     stale_vectors: int
     keyword_current: bool
+    writer_busy: bool = False
 
     @property
     def ok(self) -> bool:
-        return not (self.reports_without_chunks or self.missing_vectors or self.stale_vectors) and self.keyword_current
+        if self.reports_without_chunks or self.missing_vectors:
+            return False
+        return self.writer_busy or (not self.stale_vectors and self.keyword_current)
 
 
 class Library:
@@ -217,10 +225,14 @@ class Library:
     # ---- consistency ---------------------------------------------------------------
 
     def check(self) -> Consistency:
-        report_ids = set(self.facts.report_ids())
-        chunk_ids = self.chunks.ids()
-        vector_ids = self.vector.ids()
-        with_chunks = {c.report_id for c in self.chunks.all()} if chunk_ids else set()
+        """Compare the stores (reads only; never waits for a writer)."""
+        vector = self.vector  # loads the embedder, if needed, before taking the lock
+        with self.lock.held_if_free() as free:
+            report_ids = set(self.facts.report_ids())
+            chunk_ids = self.chunks.ids()
+            vector_ids = vector.ids()
+            with_chunks = {c.report_id for c in self.chunks.all()} if chunk_ids else set()
+            keyword_current = self.keyword.stamp() == self.chunks.stamp() or not (chunk_ids or self.keyword.count())
         return Consistency(
             reports=len(report_ids),
             chunks=len(chunk_ids),
@@ -228,7 +240,8 @@ class Library:
             reports_without_chunks=tuple(sorted(report_ids - with_chunks)),
             missing_vectors=len(chunk_ids - vector_ids),
             stale_vectors=len(vector_ids - chunk_ids),
-            keyword_current=self.keyword.stamp() == self.chunks.stamp() or (not chunk_ids and not self.keyword.count()),
+            keyword_current=keyword_current,
+            writer_busy=not free,
         )
 
     def sync(self, on_progress: Callable[[str], None] | None = None, wait: bool = False) -> Consistency:

@@ -49,8 +49,14 @@ class WriterLock:
     def _lock_file(self, blocking: bool) -> bool:
         if fcntl is None:
             return True
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a read-only home: readers go on, writers get the error
+            if blocking:
+                raise
+            log.debug("writer lock %s cannot be opened (%s): treated as busy", self.path, exc)
+            return False
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
         except BlockingIOError:

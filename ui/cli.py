@@ -350,6 +350,7 @@ def index_command(ctx: click.Context, check_only: bool) -> None:
         f"missing {state.missing_vectors} · stale {state.stale_vectors} · "
         f"keyword index {'current' if state.keyword_current else 'stale'} · "
         f"reports without chunks {len(state.reports_without_chunks)} → {'consistent' if state.ok else 'NOT consistent'}"
+        + (" (an ingest is running: its report is not committed yet / 正在导入)" if state.writer_busy else "")
     )
     if not state.ok:
         ctx.exit(1)

@@ -65,6 +65,10 @@ def test_readers_answer_while_another_process_ingests(
                 assert (answer["status"], answer["value"]) == (before["status"], before["value"])
                 answers += 1
                 answered_during_ingest += ingest.poll() is None
+            elif reads == 3:  # the consistency check also reads Chroma while the writer adds to it
+                checked = subprocess.run([BUDGETQA, "--home", str(home), "index", "--check"], capture_output=True,
+                                         text=True, timeout=300, env=dict(os.environ, HF_HUB_OFFLINE="1"), check=False)  # fmt: skip
+                assert checked.returncode == 0 and "→ consistent" in checked.stdout, checked.stdout + checked.stderr
     finally:
         out, err = ingest.communicate(timeout=600)
     assert ingest.returncode == 0, err
