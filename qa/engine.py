@@ -50,7 +50,7 @@ from qa.lookup import ReportTables, empty_table
 from qa.model import STATUS_ANSWERED, STATUS_UNANSWERABLE, Answer
 from qa.resolve import Resolver, narrative_module
 from qa.scope import unit_names
-from qa.understand import Intent, understand
+from qa.understand import MEASURE_WORDS, Intent, part_measures, understand
 from qa.verify import unsupported_figures
 
 if TYPE_CHECKING:
@@ -295,6 +295,9 @@ class QAEngine:
     def _lookup(self, ctx: ReportContext, intent: Intent) -> Answer | None:
         if intent.multi and len(intent.concepts) >= 2:
             return self._lookup_each(ctx, intent)
+        measures = part_measures(intent)
+        if len(set(measures)) >= 2:
+            return self._lookup_measures(ctx, intent, measures)
         for word, kind in _FUND_WORDS:
             empty = (
                 empty_table(kind, ctx.tables) if (word in intent.text or intent.table_hint == kind) else None
@@ -319,6 +322,20 @@ class QAEngine:
             return answered(intent.question, text, [op.citation] if op.citation else [], result.value,
                             result.unit, result.formula)  # fmt: skip
         return figure_answer(intent.question, ctx, found)
+
+    def _lookup_measures(self, ctx: ReportContext, intent: Intent, measures: list[str]) -> Answer | None:
+        """年初预算是多少，实际花了多少？: the item's figure for each measure asked, each cited."""
+        parts, citations, values = [], [], []
+        for measure in dict.fromkeys(measures):
+            found = self.resolver.resolve(ctx, replace(intent, measure=measure))
+            if found is None or not found.operand.citation:
+                return None  # one part not found: no partial answer passed off as whole
+            op = found.operand
+            parts.append(f"{MEASURE_WORDS[measure]}{op.shown()}{op.unit}")
+            citations.append(op.citation)
+            values.append(op)
+        text = "；".join(parts) + f"。出处：{ctx.title()}。"
+        return answered(intent.question, text, citations, values[0].value, values[0].unit)
 
     def _lookup_each(self, ctx: ReportContext, intent: Intent) -> Answer | None:
         parts = []

@@ -198,6 +198,18 @@ def _measure(text: str) -> str | None:
     return None
 
 
+MEASURE_WORDS = {"budget": "预算数", "actual": "决算数（实际）"}
+"""How an answer names the measure of a figure it gives."""
+
+
+def part_measures(intent: Intent) -> list[str]:
+    """The measure each part of a several-part question names (``年初预算是多少，最后实际花了多少``
+    → budget, actual); parts naming none are left out."""
+    if intent.query is None or len(intent.query.parts) < 2:
+        return []
+    return [m for m in (_measure(norm(p.text)) for p in intent.query.parts) if m]
+
+
 def _expect(text: str) -> str | None:
     if "保有量" in text or "多少辆车" in text:
         return "辆"
