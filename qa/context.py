@@ -23,7 +23,6 @@ from qa.model import QUOTE_MAX, Candidate, Citation, text_citation
 log = logging.getLogger(__name__)
 
 
-
 @dataclass
 class ReportContext:
     """A report's record, rows (:class:`qa.lookup.ReportTables`), text chunks and checks."""

@@ -188,10 +188,14 @@ def ambiguous_answer(intent: Intent, contexts: Sequence[ReportContext], resolver
     found_all = [f for _, f in results if f is not None]
     if not found_all and len({ctx.unit for ctx in contexts}) == 1:
         # no report of the unit states it: nothing to choose between
-        return refused(intent.question, "报告中没有找到这个问题要的内容（未披露），无法回答。", list(contexts))
-    if same_report_but_scope and len(found_all) == len(results) and len(
-        {(f.operand.value, f.operand.unit) for f in found_all}
-    ) == 1:
+        return refused(
+            intent.question, "报告中没有找到这个问题要的内容（未披露），无法回答。", list(contexts)
+        )
+    if (
+        same_report_but_scope
+        and len(found_all) == len(results)
+        and len({(f.operand.value, f.operand.unit) for f in found_all}) == 1
+    ):
         # the 部门 and the 单位 report print the same figure: that is the answer, both cited
         first = found_all[0].operand
         scopes = "、".join(f"{ctx.record.report.scope}{ctx.kind}" for ctx, _ in results)

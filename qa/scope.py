@@ -100,9 +100,7 @@ def _foreign_place(before: str, region: str) -> bool:
     return not any(before[-k:] in region for k in range(2, min(len(before), 7) + 1))
 
 
-def _claims(
-    text: str, records: list[ReportRecord]
-) -> tuple[dict[str, int], dict[tuple[int, int], set[str]]]:
+def _claims(text: str, records: list[ReportRecord]) -> tuple[dict[str, int], dict[tuple[int, int], set[str]]]:
     """Which units the (canonical) text names: unit → first position, span → the units it names."""
     spans: list[tuple[int, int, bool, str]] = []
     for record in records:
@@ -170,7 +168,9 @@ def _years(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         after = text[m.end() : m.end() + 3]
         if re.match(r"年?\d{1,2}月", after) and not re.match(r"年?12月31日", after):
             continue  # a date (2023年4月出具), not a fiscal year
-        if year in comparison or (year in marks and len(marks | {year}) < len(set(map(int, _YEAR.findall(text))))):
+        if year in comparison or (
+            year in marks and len(marks | {year}) < len(set(map(int, _YEAR.findall(text))))
+        ):
             continue  # a compared year, or 上年（Y） beside the report's own year
         if year not in named:
             named.append(year)
@@ -279,7 +279,13 @@ def resolve_scope(question: str, records: list[ReportRecord]) -> Scope:
                 pool = with_year
             chosen.extend(_kind_filter(text, pool))
         only_later = {r.report.fiscal_year for r in chosen} == {max(years, default=0)}
-        if only_later and len(years) == 2 and len(named) == 1 and max(years) - min(years) == 1 and not _years(text)[1]:
+        if (
+            only_later
+            and len(years) == 2
+            and len(named) == 1
+            and max(years) - min(years) == 1
+            and not _years(text)[1]
+        ):
             # 根据2024年预算，2023年的…: the 2024 report states 2023's figure
             units = tuple(dict.fromkeys(r.report.unit_name for r in chosen))
             return Scope(tuple(chosen), units, True, (min(years),), None, False, year_before=True)
