@@ -195,7 +195,8 @@ def table_html(
         is_hit = row_index == hit_row
         attrs = f' class="bq-row-hit" style="{HIT_ROW_STYLE}"' if is_hit else ""
         tds = [html.escape(x) for x in ([group] * grid.has_group + [code] * grid.has_code + [label or "—"])]
-        cells = [f'<td style="{_CELL}">{t}</td>' for t in tds]
+        cell = f"{_CELL};{HIT_ROW_STYLE}" if is_hit else _CELL  # each cell: the theme colours cells, not rows
+        cells = [f'<td style="{cell}">{t}</td>' for t in tds]
         for column in grid.columns:
             fact = grid.cells.get((row_index, column))
             text = html.escape(fact.text if fact and fact.text else (str(fact.value) if fact else ""))
@@ -203,7 +204,7 @@ def table_html(
                 cells.append(f'<td class="bq-cell-hit" style="{_CELL};{HIT_CELL_STYLE};text-align:right">'
                              f'<mark style="{MARK_STYLE}">{text}</mark></td>')  # fmt: skip
             else:
-                cells.append(f'<td style="{_CELL};text-align:right">{text}</td>')
+                cells.append(f'<td style="{cell};text-align:right">{text}</td>')
         body.append(f"<tr{attrs}>{''.join(cells)}</tr>")
     rest = len(grid.rows) - (indices[-1] + 1 if indices else 0)
     if rest > 0:

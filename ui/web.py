@@ -28,7 +28,7 @@ from ui.backend import REPORT_HEADERS, Backend, report_rows
 from ui.web_auth import Credentials
 from ui.web_chat import build_chat_tab, filter_choices
 from ui.web_library import build_library_tab
-from ui.web_style import CSS, INTRO, chinese_i18n
+from ui.web_style import CSS, HEAD_JS, INTRO, chinese_i18n
 
 MAX_UPLOAD = "200mb"
 """Largest file the page accepts (the largest real report we know is a few MB)."""
@@ -97,7 +97,7 @@ def serve(
     demo.queue(default_concurrency_limit=4, max_size=None)
     _, url, _ = demo.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=True, quiet=True,
                             show_error=True, ssr_mode=False, mcp_server=False, css=CSS, inbrowser=False,
-                            footer_links=["settings"], i18n=chinese_i18n(), root_path=root_path,
+                            footer_links=["settings"], i18n=chinese_i18n(), js=HEAD_JS, root_path=root_path,
                             max_file_size=None if read_only else MAX_UPLOAD, enable_monitoring=False)  # fmt: skip
     print(f"budgetqa 问答页面已启动 / running on: {url}", flush=True)
     if block:

@@ -76,15 +76,15 @@ def build_chat_tab(backend: Backend, session: Any) -> ChatTab:
         year = gr.Dropdown(label="限定年度（问题没写年度时使用）", choices=[("全部年度", ALL)], value=ALL,
                            elem_id="bq-year")  # fmt: skip
     examples = gr.Dataset(label="示例问题（点一下即提问）", components=["textbox"], samples=[[q] for q in examples_now],
-                          elem_id="bq-examples", samples_per_page=8)  # fmt: skip
+                          elem_id="bq-examples", samples_per_page=8, layout="gallery")  # fmt: skip
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=320):
             chatbot = gr.Chatbot(label="对话", height=440, elem_id="bq-chat", buttons=["copy"],
                                  placeholder="在下面输入问题，或点选上面的示例问题。")  # fmt: skip
             candidates = gr.Dataset(label="可能指的报告（点一下即按该报告重新提问）", components=["textbox"],
-                                    samples=[], visible=False, elem_id="bq-candidates")  # fmt: skip
+                                    samples=[], visible=False, elem_id="bq-candidates", layout="gallery")  # fmt: skip
             with gr.Row():
-                question = gr.Textbox(show_label=False, placeholder="例如：某某局2024年公务接待费是多少？", scale=5,
+                question = gr.Textbox(label="问题", show_label=False, placeholder="例如：某某局2024年公务接待费是多少？", scale=5,
                                       elem_id="bq-question", submit_btn=False)  # fmt: skip
                 ask = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="bq-ask")
                 clear = gr.Button("新对话", variant="secondary", scale=1, min_width=80, elem_id="bq-clear")

@@ -7,6 +7,7 @@ language gradio knows the same Chinese strings for what the page shows.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 INTRO = (
@@ -110,6 +111,62 @@ CHINESE = {
     "login.incorrect_credentials": "用户名或密码不对",
 }
 """Gradio's built-in strings this page can show, in Chinese (keys from gradio's own translations)."""
+
+ACCESSIBLE_NAMES = {
+    "chatbot conversation": "对话",
+    "Empty value": "空",
+    "Fullscreen": "全屏",
+    "Exit fullscreen": "退出全屏",
+    "Exit fullscreen mode": "退出全屏",
+    "Click to upload or drop files": "点击选择文件，或把文件拖到这里",
+    "Table actions": "表格操作",
+    "Copy table data": "复制表格数据",
+    "Copy": "复制",
+    "Copied": "已复制",
+    "Download": "下载",
+    "Clear": "清除",
+    "Remove": "移除",
+    "Share": "分享",
+    "Undo": "撤销",
+    "Retry": "重试",
+    "Edit": "编辑",
+    "Close": "关闭",
+    "Loading...": "加载中……",
+}
+"""Names gradio writes into ``aria-label``/``title`` without translating them (screen readers and
+tooltips say these), in Chinese."""
+MESSAGE_PREFIXES = (("user's message: ", "提问："), ("bot's message: ", "回答："))
+
+HEAD_JS = (
+    "() => {\n"
+    f"  const words = {json.dumps(ACCESSIBLE_NAMES, ensure_ascii=False)};\n"
+    f"  const prefixes = {json.dumps(MESSAGE_PREFIXES, ensure_ascii=False)};\n"
+    """  const names = ['aria-label', 'title', 'placeholder', 'alt'];
+  const fix = el => {
+    if (!el.getAttribute) return;
+    for (const name of names) {
+      const value = el.getAttribute(name);
+      if (!value) continue;
+      let chinese = words[value.trim()];
+      for (const [prefix, said] of prefixes) if (value.startsWith(prefix)) chinese = said + value.slice(prefix.length);
+      if (chinese !== undefined && chinese !== value) el.setAttribute(name, chinese);
+    }
+  };
+  const scan = root => {
+    if (root.nodeType !== 1) return;
+    fix(root);
+    root.querySelectorAll('[aria-label],[title],[placeholder],[alt]').forEach(fix);
+  };
+  new MutationObserver(changes => {
+    for (const change of changes) {
+      if (change.type === 'attributes') fix(change.target);
+      else change.addedNodes.forEach(scan);
+    }
+  }).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: names});
+  scan(document.body);
+}"""
+)
+"""Runs once the page is loaded: keeps gradio's untranslated accessible names Chinese as it renders."""
 
 LOCALES = (
     "en", "zh-CN", "zh-TW", "zh", "ar", "ca", "ckb", "de", "es", "et", "eu", "fa", "fi", "fr", "he", "hi", "ja",

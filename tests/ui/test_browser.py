@@ -65,24 +65,12 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def server(chromium: str, sample_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``budgetqa serve`` over a copy of the sample home; yields its URL."""
-    home = tmp_path_factory.mktemp("browser") / "home"
-    shutil.copytree(sample_home, home)
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "ui.cli",
-        "--home",
-        str(home),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(_free_port()),
-    ]
+def _serve(home: Path, *options: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """``budgetqa serve`` over ``home`` on a free port of 127.0.0.1; returns the process and its URL."""
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
+           **(env or {})}  # fmt: skip
+    cmd = [sys.executable, "-m", "ui.cli", "--home", str(home), "serve", "--host", "127.0.0.1",
+           "--port", str(_free_port()), *options]  # fmt: skip
     proc = subprocess.Popen(
         cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -97,15 +85,30 @@ def server(chromium: str, sample_home: Path, tmp_path_factory: pytest.TempPathFa
         seen.append(line)
         if "running on:" in line:
             url = line.rsplit("running on:", 1)[1].strip()
+    if not (url and url.startswith("http://127.0.0.1:")):
+        _stop(proc)
+        raise AssertionError("server did not start:\n" + "".join(seen))
+    return proc, url
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
     try:
-        assert url and url.startswith("http://127.0.0.1:"), "server did not start:\n" + "".join(seen)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(chromium: str, sample_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``budgetqa serve`` over a copy of the sample home; yields its URL."""
+    home = tmp_path_factory.mktemp("browser") / "home"
+    shutil.copytree(sample_home, home)
+    proc, url = _serve(home)
+    try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +175,8 @@ def test_ask_see_cited_answer_and_evidence(page: Any, shots: Path, tmp_path: Pat
         page.click("#bq-csv")
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
-    assert saved.suffix == ".csv" and re.search(r"_公开0[69]表\.csv$", saved.name)
+    assert saved.suffix == ".csv" and re.match(r"青山市人民政府办公室_2024_公开0[69]表_.+\.csv$", saved.name)
+    assert saved.read_bytes().startswith(b"\xef\xbb\xbf")
     assert "3.46" in saved.read_text(encoding="utf-8-sig")
 
     # a sentence, not a cell: wait until the evidence panel shows the passage (slow machines lag)
@@ -208,7 +212,7 @@ def test_sessions_do_not_share_the_conversation(page: Any, browser: Any, server:
 
 
 def test_upload_a_shared_pdf_then_ask_about_it(
-    page: Any, shots: Path, tmp_path: Path, pdf_reports: dict[str, Path]
+    page: Any, browser: Any, server: str, shots: Path, tmp_path: Path, pdf_reports: dict[str, Path]
 ) -> None:
     pdf = pdf_reports["putuo_planning_2024_dept_final.pdf"]
     not_a_report = tmp_path / "会议纪要.txt"
@@ -217,8 +221,27 @@ def test_upload_a_shared_pdf_then_ask_about_it(
     page.set_input_files("#bq-upload input[type=file]", [str(pdf), str(not_a_report)])
     page.wait_for_timeout(1000)  # let the upload finish
     page.click("#bq-ingest")
+    # the progress moves while the PDF is read, and another user is answered meanwhile
+    page.wait_for_selector("#bq-ingest-log :text('已用')", timeout=INGEST_TIMEOUT_MS)
+    first = page.inner_text("#bq-ingest-log")
+    other = browser.new_context(locale="zh-CN").new_page()
+    try:
+        other.goto(server)
+        other.wait_for_selector("#bq-examples button", timeout=ANSWER_TIMEOUT_MS)
+        _ask(other, "青山市政府办2024年公务接待费是多少？")
+        assert "3.46万元" in other.inner_text("#bq-chat")
+        answered_during_upload = "导入完成" not in page.inner_text("#bq-ingest-log")
+    finally:
+        other.context.close()
+    page.wait_for_function(
+        "t => { const s = document.querySelector('#bq-ingest-log').innerText; return s !== t || s.includes('导入完成'); }",
+        arg=first, timeout=INGEST_TIMEOUT_MS,
+    )  # fmt: skip
+    assert "正在导入" in first and re.search(r"已用 \d+ 秒", first), first
     page.wait_for_selector("#bq-ingest-log :text('导入完成')", timeout=INGEST_TIMEOUT_MS)
+    assert answered_during_upload
     log = page.inner_text("#bq-ingest-log")
+    assert "现在可以提问了" in log
     assert "成功 1 个，失败 1 个" in log
     assert "✓ putuo_planning_2024_dept_final.pdf" in log and "上海市普陀区规划和自然资源局" in log
     assert "✗ 会议纪要.txt：导入失败" in log
@@ -240,3 +263,180 @@ def test_nothing_leaves_the_machine(page: Any, server: str) -> None:
     local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
     assert page.requests_made
     assert [u for u in page.requests_made if not u.startswith(local)] == []
+
+
+ENGLISH_ALLOWED = {"PDF", "CSV", "txt", "md", "pdf", "budgetqa", "ingest", "remove"}
+"""Words that must stay: file kinds and the command people type."""
+PAGE_TEXTS = """() => {
+  const parts = [document.body.innerText];
+  for (const el of document.querySelectorAll('[title], [aria-label], [placeholder], [alt]')) {
+    for (const name of ['title', 'aria-label', 'placeholder', 'alt']) {
+      const value = el.getAttribute(name);
+      if (value && el.getClientRects().length) parts.push(value);
+    }
+  }
+  return parts.join('\\n');
+}"""
+
+
+def _english_words(page: Any) -> set[str]:
+    text = page.evaluate(PAGE_TEXTS)
+    text = re.sub(r"[\w.\\-]+\.(?:pdf|txt|md|csv)\b", " ", text)  # file names are kept as they are
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"\b[0-9a-f]{16}\b", " ", text)  # report ids
+    return {w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in ENGLISH_ALLOWED}
+
+
+def _new_page(browser: Any, url: str, **context: Any) -> Any:
+    options = {"viewport": {"width": 1440, "height": 900}, "locale": "en-US", **context}
+    pg = browser.new_context(**options).new_page()
+    pg.goto(url)
+    pg.wait_for_selector("#bq-examples button", timeout=ANSWER_TIMEOUT_MS)
+    return pg
+
+
+def test_follow_up_then_clear_starts_over(browser: Any, server: str, shots: Path) -> None:
+    pg = _new_page(browser, server)
+    try:
+        _ask(pg, "绿水县财政局2023年公务接待费是多少？")
+        _ask(pg, "那公务用车运行维护费呢？")
+        last = pg.locator(BOT).last.inner_text()
+        assert "按此理解：绿水县财政局2023年公务用车运行维护费" in last and "绿水县财政局" in last
+        pg.locator(BOT).last.click()
+        _ask(pg, "青山市政府办2024年公务接待费是多少？")
+        _ask(pg, "那2023年呢？", evidence="#bq-chat")
+        assert "青山市人民政府办公室2023年" in pg.locator(BOT).last.inner_text()  # the same office, the year asked
+        pg.screenshot(path=str(shots / "06_follow_up.png"), full_page=True)
+
+        pg.click("#bq-clear")
+        pg.wait_for_function(f"() => document.querySelectorAll({BOT!r}).length === 0", timeout=ANSWER_TIMEOUT_MS)
+        assert pg.locator("#bq-evidence-table td").count() == 0 and pg.locator("#bq-sources label").count() == 0
+        assert pg.locator("#bq-page img").count() == 0
+        _ask(pg, "那公务接待费呢？", evidence="#bq-chat")
+        chat = pg.inner_text("#bq-chat")
+        assert pg.locator(BOT).count() == 1 and "2023年呢" not in chat and "公务用车" not in chat
+        assert "按此理解" not in chat  # nothing inherited from before the clear
+    finally:
+        pg.context.close()
+
+
+def test_no_english_on_the_page_and_examples_above_the_fold(browser: Any, server: str) -> None:
+    pg = _new_page(browser, server)  # an English browser: the page is Chinese all the same
+    try:
+        box = pg.locator("#bq-examples button").first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 900  # seen at 1440×900 without scrolling
+        examples = pg.locator("#bq-examples button").all_inner_texts()
+        kinds = ("是多少", "原因", "比上年", "哪个多", "加起来等于")
+        assert all(any(k in e for e in examples) for k in kinds), examples
+        assert _english_words(pg) == set()
+        _ask(pg, "青山市政府办2024年公务接待费是多少？")
+        pg.locator("#bq-chat .message-row, #bq-chat [data-testid='bot']").last.hover()
+        assert _english_words(pg) == set()
+        pg.get_by_role("tab", name="报告库").click()
+        pg.wait_for_selector("#bq-upload", timeout=ANSWER_TIMEOUT_MS)
+        assert _english_words(pg) == set()
+        assert "footer" not in pg.evaluate("() => [...document.querySelectorAll('footer')].filter(f => f.getClientRects().length).map(f => 'footer').join()")
+    finally:
+        pg.context.close()
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(x) / 255 for x in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_dark_mode_cited_cell_readable_and_headers_stick(browser: Any, server: str, shots: Path) -> None:
+    pg = _new_page(browser, server + "?__theme=dark", color_scheme="dark")
+    try:
+        assert pg.evaluate("() => document.body.classList.contains('dark') || !!document.querySelector('.dark')")
+        _ask(pg, "青山市政府办2024年公务接待费是多少？")
+        pg.screenshot(path=str(shots / "07_dark_mode.png"), full_page=True)
+        colors = pg.evaluate(
+            """() => {
+              const cell = document.querySelector('#bq-evidence-table td.bq-cell-hit');
+              const mark = cell.querySelector('mark');
+              const row = cell.closest('tr').querySelector('td:not(.bq-cell-hit)');
+              const st = e => getComputedStyle(e);
+              return {mark: [st(mark).color, st(mark).backgroundColor],
+                      row: [st(row).color, st(cell.closest('tr')).backgroundColor],
+                      head: st(document.querySelector('#bq-evidence-table thead')).position};
+            }"""
+        )
+        assert _contrast(*colors["mark"]) >= 4.5, colors
+        assert _contrast(*colors["row"]) >= 4.5, colors
+        assert colors["head"] == "sticky"
+    finally:
+        pg.context.close()
+
+
+def test_phone_layout_says_where_the_evidence_is(browser: Any, server: str, shots: Path) -> None:
+    pg = _new_page(browser, server, viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN")
+    try:
+        intro = pg.inner_text("#bq-intro")
+        assert "在对话下方" in intro and "在右侧" not in intro
+        _ask(pg, "青山市政府办2024年公务接待费是多少？")
+        chat, evidence = pg.locator("#bq-chat").bounding_box(), pg.locator("#bq-sources").bounding_box()
+        assert chat is not None and evidence is not None and evidence["y"] > chat["y"] + chat["height"] - 1
+        pg.screenshot(path=str(shots / "08_phone_390px.png"), full_page=True)
+    finally:
+        pg.context.close()
+
+
+def test_ambiguous_answer_offers_the_reports_as_buttons(browser: Any, server: str) -> None:
+    pg = _new_page(browser, server, locale="zh-CN")
+    try:
+        _ask(pg, "公务接待费是多少？", evidence="#bq-candidates button")
+        buttons = pg.locator("#bq-candidates button")
+        assert buttons.count() >= 2 and "绿水县财政局" in " ".join(buttons.all_inner_texts())
+        pg.locator("#bq-candidates button", has_text="绿水县财政局").click()
+        pg.wait_for_function(
+            f"() => document.querySelectorAll({BOT!r}).length === 2"
+            " && !document.querySelector('#bq-chat').innerText.includes('正在查找')",
+            timeout=ANSWER_TIMEOUT_MS,
+        )  # fmt: skip
+        assert "1.86" in pg.locator(BOT).last.inner_text() or "18,600" in pg.locator(BOT).last.inner_text()
+    finally:
+        pg.context.close()
+
+
+def test_read_only_and_login_for_uploads(
+    browser: Any, sample_home: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(sample_home, home)
+    proc, url = _serve(home, "--read-only")
+    try:
+        pg = _new_page(browser, url, locale="zh-CN")
+        pg.get_by_role("tab", name="报告库").click()
+        pg.wait_for_selector("#bq-read-only", timeout=ANSWER_TIMEOUT_MS)
+        assert pg.locator("#bq-upload, #bq-ingest, input[type=file][accept*='pdf']").count() == 0
+        assert "青山市人民政府办公室" in pg.inner_text("#bq-reports")
+        pg.context.close()
+    finally:
+        _stop(proc)
+    auth = tmp_path / "auth.txt"
+    auth.write_text("editor:pa55word\n", encoding="utf-8")
+    proc, url = _serve(home, "--auth-file", str(auth))
+    try:
+        pg = _new_page(browser, url, locale="zh-CN")
+        pg.get_by_role("tab", name="报告库").click()
+        pg.wait_for_selector("#bq-login", timeout=ANSWER_TIMEOUT_MS)
+        assert not pg.locator("#bq-upload").is_visible() and not pg.locator("#bq-ingest").is_visible()
+        pg.fill("#bq-user textarea, #bq-user input", "editor")
+        pg.fill("#bq-password input", "wrong")
+        pg.click("#bq-login-button")
+        pg.wait_for_selector("#bq-login-message :text('不对')", timeout=ANSWER_TIMEOUT_MS)
+        assert not pg.locator("#bq-upload").is_visible()
+        pg.fill("#bq-password input", "pa55word")
+        pg.click("#bq-login-button")
+        pg.wait_for_selector("#bq-upload", state="visible", timeout=ANSWER_TIMEOUT_MS)
+        assert pg.locator("#bq-ingest").is_visible()
+        pg.context.close()
+    finally:
+        _stop(proc)

@@ -229,4 +229,6 @@ def test_highlight_is_readable_in_dark_mode_and_headers_stick() -> None:
     hit_row = re.search(r'<tr class="bq-row-hit" style="([^"]+)"', html_text)
     assert hit_cell and "color:#000" in hit_cell.group(1)  # dark text on the light highlight, whatever the theme
     assert hit_row and "color:#1a1a1a" in hit_row.group(1)
+    row_cells = re.search(r'<tr class="bq-row-hit"[^>]*>(.*?)</tr>', html_text)
+    assert row_cells and all("color:" in style for style in re.findall(r'<td[^>]* style="([^"]+)"', row_cells.group(1)))
     assert re.search(r'<thead style="[^"]*position:sticky;top:0', html_text)
