@@ -306,6 +306,11 @@ def _unasked(label: str, question: str) -> bool:
     return False
 
 
+_FLOW = re.compile(r"购置|购买|新增|报废|处置|更新")
+"""Words of a change in holdings (bought, scrapped): a figure of them is not the holdings."""
+_FLOW_ASKED = re.compile(r"购|买|新增|新车|报废|处置|更新|添置|换")
+
+
 def score_figures(
     query: Query, part: Part, groups: list[Group], weights: list[float], entry: Entry
 ) -> list[FigureScore]:
@@ -335,6 +340,8 @@ def score_figures(
         opened = head.rfind("(")
         if opened > head.rfind(")") and head.startswith("含", opened + 1):
             score += W.FIGURE_IN_INCLUDING
+        if _FLOW.search(label) and not _FLOW_ASKED.search(query.norm):
+            score += W.FIGURE_UNASKED_FLOW  # 购置车辆0辆 when the cars held are asked
         if "其中" in head and money_unit(fig.unit) and _unasked(label, query.norm):
             score += (
                 W.FIGURE_UNASKED_PART

@@ -54,10 +54,13 @@ def _strip_tail(phrase: str) -> str:
 
 
 _specific = most_specific
+_REPORT_ONLY = re.compile(r"^(?:部门|单位|本级)?(?:预算|决算)(?:报告|公开|表)?$")
 
 
 def _resolve(resolver: Resolver, ctx: ReportContext, intent: Intent, phrase: str, **kw) -> Found | None:  # type: ignore[no-untyped-def]
     concepts = [c.concept for c in _specific(find_concepts(phrase))]
+    if not concepts and _REPORT_ONLY.match(norm(phrase).strip("，,。？? 的")):
+        return None  # 部门预算 / 单位预算: words naming a report, not an item of it
     return resolver.resolve(ctx, intent, phrase, concepts=concepts, **kw)
 
 

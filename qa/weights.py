@@ -122,6 +122,8 @@ FIGURE_UNASKED_CHANGE = -0.5
 """A change figure when no change is asked (for counts and other units)."""
 FIGURE_IN_INCLUDING = -0.5
 """A figure inside ``（含…）``."""
+FIGURE_UNASKED_FLOW = -1.0
+"""A purchase or disposal (购置车辆0辆) when the question asks for the holdings (几辆车)."""
 FIGURE_UNASKED_PART = -0.4
 """A part after 其中 named by words the question does not use."""
 
