@@ -62,6 +62,12 @@ log = logging.getLogger(__name__)
 _FUND_WORDS = (("政府性基金", "gov_fund"), ("国有资本经营", "soe_capital"))
 
 
+_SUM_OF_SEVERAL = re.compile(
+    r"(\d+|[两二三四五六七八九十]+)\s*(个|项|笔|家)[^，。？?]{0,24}?(?:加起来|加在一起|合计|总共|一共|总计|之和|相加)"
+)
+"""A sum over several items the question counts (8个绩效自评项目的预算数加起来)."""
+
+
 def _empty_note(table: TableRecord) -> str:
     """What an empty table's note says of it (``本单位没有…，故本表无数据``), or ``""``."""
     said = re.search(r"本(?:单位|部门)[^。]*?(?:无数据|没有[^。]*)", table.note or "")
@@ -250,6 +256,16 @@ class QAEngine:
                 if stated is not None:
                     second = self._covered(intent, ctx, stated)
                     answer = second if second.status == STATUS_ANSWERED else answer
+        figure_task = intent.task in ("lookup", "count", "compute")
+        if answer is not None and figure_task and answer.status == STATUS_ANSWERED and not answer.formula:
+            several = _SUM_OF_SEVERAL.search(intent.text)
+            if several:  # 8个项目的预算数加起来: one figure is not the sum of several
+                log.info("sum of %s items answered with one figure; refused", several.group(1))
+                text = (
+                    f"问题要把{several.group(1)}{several.group(2)}的数字相加，报告中没有找到能逐项相加的全部数字"
+                    f"（只找到一个），无法回答。"
+                )
+                return replace(refused(question, text, [ctx]), citations=answer.citations)
         if answer is None:
             # nothing the rules know of (a concept, a code, a quoted name) → the question was not read
             understood = bool(intent.concepts or intent.codes or intent.quoted)
