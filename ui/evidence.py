@@ -17,6 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -178,12 +179,7 @@ def quote_boxes(pdf_path: Path, page: int, quote: str, unique: bool = False) -> 
     Returns:
         ``(x0, top, x1, bottom)`` boxes in PDF points; empty if the quote is not found.
     """
-    import pdfplumber
-
-    with pdfplumber.open(pdf_path) as pdf:
-        if not 1 <= page <= len(pdf.pages):
-            return []
-        chars = [c for c in pdf.pages[page - 1].chars if c["text"].strip()]
+    chars = _page_chars(str(pdf_path), pdf_path.stat().st_mtime_ns, page)
     text = "".join(c["text"] for c in chars)
     squeezed, where = _squeeze(text)
     for piece in quote_pieces(quote):
@@ -193,6 +189,17 @@ def quote_boxes(pdf_path: Path, page: int, quote: str, unique: bool = False) -> 
         picked = [chars[i] for i in range(where[starts[0]], where[starts[0] + len(piece) - 1] + 1)]
         return _line_boxes(picked)
     return []
+
+
+@lru_cache(maxsize=32)
+def _page_chars(pdf_path: str, mtime_ns: int, page: int) -> list[dict]:
+    """The printed characters of a page (parsing a page takes ~0.1 s: kept for the next user)."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf_path) as pdf:
+        if not 1 <= page <= len(pdf.pages):
+            return []
+        return [c for c in pdf.pages[page - 1].chars if c["text"].strip()]
 
 
 def _line_boxes(chars: Sequence[dict]) -> list[BBox]:
