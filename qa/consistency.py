@@ -42,6 +42,11 @@ def consistency_answer(intent: Intent, ctx: ReportContext, resolver: Resolver) -
     """是/否 with both figures cited (see the module docstring)."""
     figures = _question_figures(intent.question)
     money_figures = [f for f in figures if is_money(f[2])]
+    percents = [f for f in figures if f[2] == "%"]
+    if len(money_figures) >= 2 and len(percents) == 1 and not _SHARE_WORDS.search(intent.text):
+        rate = _claimed_rate(intent, ctx, money_figures, percents[0])
+        if rate is not None:
+            return rate
     if len(money_figures) >= 2:
         return _claimed_arithmetic(intent, ctx, money_figures)
     claim = re.search(
@@ -133,6 +138,52 @@ def _stated_shares(intent: Intent, ctx: ReportContext, resolver: Resolver,
 
 def _verdict(ok: bool) -> str:
     return "是，一致" if ok else "否，不一致"
+
+
+_SHARE_WORDS = re.compile(r"占")
+_BASE_MARK = re.compile(r"(?:比|较|与|同)[^，,。]{0,16}$")
+
+
+def _claimed_rate(
+    intent: Intent, ctx: ReportContext, money: list[tuple[Decimal, str, str]], claim: tuple[Decimal, str, str]
+) -> Answer | None:
+    """``预算1434.89万元，比…执行数1690.69万元“减少1.10%”，对吗``: the rate recomputed from the two
+    amounts (the one after 比/较 is the base) at the claim's precision, the report's sentence cited."""
+    question = intent.question
+    first, second = money[0], money[1]
+    at = question.find(second[1])
+    base, current = (second, first) if _BASE_MARK.search(question[:at]) else (first, second)
+    if base[2] != current[2] or base[0] == 0:
+        return None
+    narrative = narrative_module()
+    if narrative is None:
+        return None
+    sentence = None
+    for chunk in ctx.chunks:
+        for s in narrative.split_sentences(chunk):
+            flat = re.sub(r"\s+", "", s.text)
+            if all(t.replace(" ", "") in flat for t in (base[1], current[1])):
+                sentence = s
+                break
+        if sentence:
+            break
+    if sentence is None:
+        return None  # the report does not state these amounts together: nothing to check against
+    places = len(claim[1].split(".")[1]) if "." in claim[1] else 0
+    rate = round((current[0] - base[0]) / base[0] * 100, places)
+    down = bool(
+        re.search(r"减少|下降|降低|减", question[question.find(claim[1]) - 6 : question.find(claim[1])])
+    )
+    claimed = -claim[0] if down else claim[0]
+    ok = rate == claimed
+    formula = f"({current[1]} − {base[1]}) ÷ {base[1]} × 100% = {fmt(rate, places)}%"
+    word = "减少" if rate < 0 else "增加"
+    text = (
+        f"{'是，一致' if ok else '否，不一致'}。按报告的数字，({current[1]} − {base[1]}) ÷ {base[1]} = "
+        f"{word}{fmt(abs(rate), places)}%，所说的是{'减少' if down else '增加'}{claim[1]}%。出处：{ctx.title()}。"
+    )
+    citation = ctx.cite_text(sentence.chunk, sentence.text, (base[1], current[1]))
+    return answered(question, text, [citation], abs(rate), "%", formula)
 
 
 def _claimed_arithmetic(

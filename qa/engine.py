@@ -68,6 +68,22 @@ _SUM_OF_SEVERAL = re.compile(
 """A sum over several items the question counts (8个绩效自评项目的预算数加起来)."""
 
 
+_STATED = re.compile(r"(\d[\d,]*\.\d+|\d{3,}(?:,\d{3})*)\s*(?:亿元|万元|元|%)")
+
+
+def _stating(question: str, contexts: list[ReportContext]) -> ReportContext | None:
+    """The one report whose text prints every figure the question quotes (``说明称…1434.89万元``)."""
+    quoted = [m.group(1).replace(",", "") for m in _STATED.finditer(question)]
+    if not quoted:
+        return None
+    having = []
+    for ctx in contexts:
+        text = re.sub(r"[\s,]", "", "".join(c.text for c in ctx.chunks))
+        if all(q in text for q in quoted):
+            having.append(ctx)
+    return having[0] if len(having) == 1 else None
+
+
 def _empty_note(table: TableRecord) -> str:
     """What an empty table's note says of it (``本单位没有…，故本表无数据``), or ``""``."""
     said = re.search(r"本(?:单位|部门)[^。]*?(?:无数据|没有[^。]*)", table.note or "")
@@ -215,7 +231,12 @@ class QAEngine:
             return self._no_report(intent, records)
         contexts = [self.context(rid) for rid in intent.report_ids]
         if intent.task == "ambiguous":
-            return cross.ambiguous_answer(intent, contexts, self.resolver)
+            stating = _stating(question, contexts)
+            if stating is None:
+                return cross.ambiguous_answer(intent, contexts, self.resolver)
+            # the figures the question quotes are printed in one of the reports only: that one
+            intent = understand(question, [stating.record])
+            contexts = [stating]
         if intent.task == "cross":
             return cross.cross_answer(intent, contexts, self.resolver)
         if intent.task == "definition":
