@@ -118,6 +118,16 @@ EXPECTED_WORDS = {"money": "金额", "%": "比例（百分比）", "分": "分�
 """How a refusal names the kind of figure that was asked for."""
 
 
+_RATE_OR_SCORE = re.compile(r"率|分值|得分|评分|指标值")
+
+
+def rate_for_amount(expect: str | None, answer: Answer) -> bool:
+    """An amount asked and a bare number found in a rate or score row (政府采购执行率 1)."""
+    if expect != "money" or answer.unit:
+        return False
+    return any(_RATE_OR_SCORE.search(f"{c.row}{c.column}") for c in answer.citations)
+
+
 def unit_fits(expect: str | None, unit: str | None) -> bool:
     """Whether an answer's unit is of the kind the question asks for (``money``, ``%``, ``分``,
     a count unit such as 辆/人次); unknown on either side fits."""

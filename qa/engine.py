@@ -63,7 +63,7 @@ _FUND_WORDS = (("政府性基金", "gov_fund"), ("国有资本经营", "soe_capi
 
 
 _SUM_OF_SEVERAL = re.compile(
-    r"(\d+|[两二三四五六七八九十]+)\s*(个|项|笔|家)[^，。？?]{0,24}?(?:加起来|加在一起|合计|总共|一共|总计|之和|相加)"
+    r"(\d+|[两二三四五六七八九十几]+)\s*(个|项|笔|家)[^，。？?]{0,24}?(?:加起来|加在一起|合计|总共|一共|总计|之和|相加)"
 )
 """A sum over several items the question counts (8个绩效自评项目的预算数加起来)."""
 
@@ -283,7 +283,7 @@ class QAEngine:
             if several:  # 8个项目的预算数加起来: one figure is not the sum of several
                 log.info("sum of %s items answered with one figure; refused", several.group(1))
                 text = (
-                    f"问题要把{several.group(1)}{several.group(2)}的数字相加，报告中没有找到能逐项相加的全部数字"
+                    f"问题要把多项（{several.group(1)}{several.group(2)}）的数字相加，报告中没有找到能逐项相加的全部数字"
                     f"（只找到一个），无法回答。"
                 )
                 return replace(refused(question, text, [ctx]), citations=answer.citations)
@@ -300,7 +300,9 @@ class QAEngine:
         a figure of another kind than asked (an amount for a count or a rate), an item of the
         question its evidence does not name (``items``), or a figure the question states itself."""
         missing = []
-        if not coverage.unit_fits(intent.expect, answer.unit):
+        if not coverage.unit_fits(intent.expect, answer.unit) or coverage.rate_for_amount(
+            intent.expect, answer
+        ):
             missing = [coverage.EXPECTED_WORDS.get(intent.expect or "", f"{intent.expect}数")]
         elif items:
             missing = coverage.uncovered(intent.question, answer.citations, unit_names(ctx.record))

@@ -151,6 +151,9 @@ def _named_records(text: str, records: list[ReportRecord]) -> tuple[dict[str, li
     districts' offices both answer to: the question does not say which)."""
     text = canonical_text(text)
     claimed, owners = _claims(text, records)
+    named_alone = {unit for units in owners.values() if len(units) == 1 for unit in units}
+    if named_alone:  # 临沧市政府办…市政府办工作经费: a name others share adds no unit to one named
+        claimed = {unit: at for unit, at in claimed.items() if unit in named_alone}
     by_unit: dict[str, list[ReportRecord]] = {}
     for unit in sorted(claimed, key=lambda u: claimed[u]):
         by_unit[unit] = [r for r in records if r.report.unit_name == unit]

@@ -142,12 +142,14 @@ _KIND_WORDS = re.compile(r"一般公共预算|政府性基金预算|国有资本
 
 
 def _completion(intent: Intent, ctx: ReportContext, resolver: Resolver, text: str) -> Answer | None:
+    text = re.sub(r"^(?:按照?|根据|依据)[^，,]{0,20}(?:计算|来看|来算|口径)[，,]", "", text)  # 按…表计算，
     subject = _strip_tail(re.split(r"完成|预算执行率|执行率|完成率", text)[0]) or text
     stated = resolver.resolve(ctx, intent, expect="%", prefer_text=True)
     if (
         stated is not None
         and stated.source == "text"
         and _about(stated, subject, _preceding(resolver, ctx, stated))
+        and not _a_change(stated)
     ):
         return figure_answer(intent.question, ctx, stated)
     actual = _resolve(resolver, ctx, intent, subject, measure="actual", expect="money")
@@ -156,6 +158,16 @@ def _completion(intent: Intent, ctx: ReportContext, resolver: Resolver, text: st
         return None
     a, b = _labelled(actual, f"{subject}决算数"), _labelled(budget, f"{subject}预算数")
     return computed_answer(intent.question, "完成预算的", ratio_percent(a, b), [a, b], ctx.title())
+
+
+def _a_change(found: Found) -> bool:
+    """A stated percentage that is a change (较上年…下降8.91%), not a completion rate."""
+    sentence = re.sub(r"\s+", "", found.sentence or "")
+    at = sentence.find(re.sub(r"\s+", "", found.operand.text or ""))
+    before = sentence[max(0, at - 10) : at] if at >= 0 else ""
+    return bool(re.search(r"下降|减少|增长|增加|上升|降低|增幅|降幅", before)) and not re.search(
+        r"完成|执行", before
+    )
 
 
 def _paired(actual: Found, budget: Found) -> bool:
