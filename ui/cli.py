@@ -161,8 +161,11 @@ def ingest(
 
     settings = with_limits(_settings(ctx), max_file_mb, max_pages, max_stream_mb, file_timeout)
     lower_priority(settings)
-    outcomes = run_ingest(settings, list(paths)) + skipped_outcomes(list(paths))
-    if not outcomes:
+    skipped = skipped_outcomes(list(paths))
+    outcomes = run_ingest(settings, list(paths)) + skipped
+    if len(outcomes) == len(skipped):
+        for o in skipped:
+            click.echo(_outcome_line(o), err=True)
         raise click.ClickException("没有找到可导入的文件（.pdf/.txt/.md）/ no report files found")
     for o in outcomes:
         if as_json:
