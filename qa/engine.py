@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 from index.library import Library
 from index.search import Searcher
 from ingest.store import ReportRecord, TableRecord
-from qa import consistency, coverage, cross, tasks, text_measures
+from qa import consistency, coverage, cross, multipart, tasks, text_measures
 from qa.compose import answered, figure_answer, refused
 from qa.compute import Operand, converted
 from qa.context import ReportContext
@@ -162,6 +162,8 @@ class QAEngine:
         started = time.perf_counter()
         question = question.strip()
         answer = self._attempt(question)
+        if answer.status == STATUS_UNANSWERABLE:  # refused as a whole: maybe answered part by part
+            answer = multipart.answer_parts(question, self._attempt) or answer
         if self.rewriter is not None and answer.status == STATUS_UNANSWERABLE and not answer.understood:
             answer = self._reworded(question, answer)
         answer = self._guard(answer)

@@ -317,10 +317,15 @@ _PART_SPLIT = re.compile(r"[？?；;]|(?<=[^，,])[，,、](?=[^，,]*(?:多少|
 _ASKS = re.compile(r"多少|几|百分之")
 
 
-def _parts(text: str) -> list[str]:
+def question_parts(text: str) -> list[str]:
+    """The parts of a question that each ask for a figure (``年初预算多少？完成了百分之几？``), or
+    the whole question when it asks for one."""
     pieces = [p for p in _PART_SPLIT.split(text) if p and p.strip()]
     asked = [p for p in pieces if _ASKS.search(p)]
     return asked if len(asked) > 1 else [text]
+
+
+_parts = question_parts
 
 
 def as_query(question: str | Query, expect: str | None = None) -> Query:

@@ -144,6 +144,7 @@ _KIND_WORDS = re.compile(r"一般公共预算|政府性基金预算|国有资本
 def _completion(intent: Intent, ctx: ReportContext, resolver: Resolver, text: str) -> Answer | None:
     text = re.sub(r"^(?:按照?|根据|依据)[^，,]{0,20}(?:计算|来看|来算|口径)[，,]", "", text)  # 按…表计算，
     subject = _strip_tail(re.split(r"完成|预算执行率|执行率|完成率", text)[0]) or text
+    subject = re.sub(r"(?:最后|最终|实际上?|一共|总共|全年|决算数?|支出决算数?)+$", "", subject) or subject
     stated = resolver.resolve(ctx, intent, expect="%", prefer_text=True)
     if (
         stated is not None

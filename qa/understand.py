@@ -451,6 +451,8 @@ def understand(question: str, records: list[ReportRecord]) -> Intent:
     concepts = _relevant_concepts(text, find_concepts(question), quoted)
     expect = _expect(_ALL_UNITS.sub("", text))
     task, operation = _task(text, scope, concepts, expect)
+    if operation == "share" and expect in (None, "money"):
+        expect = "%"  # 占采购总额多少: a share is a percentage
     if not scope.records:
         task, operation = "unanswerable", None
     elif len(scope.records) > 1 and task not in ("cross", "definition"):  # a term means the same everywhere
