@@ -415,8 +415,9 @@ class QAEngine:
         if match is None:
             return self._plain_passage(ctx, intent)
         citation = ctx.cite_text(match.sentence.chunk, match.sentence.text)
+        more = [ctx.cite_text(s.chunk, s.text) for s in match.more]
         text = f"报告给出的原因：{match.reason}（{ctx.title()}）。原文：“{citation.quote}”"
-        return answered(intent.question, text, [citation])
+        return answered(intent.question, text, [citation, *more])
 
     def _passage(self, ctx: ReportContext, intent: Intent) -> Answer | None:
         narrative = narrative_module()

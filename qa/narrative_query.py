@@ -62,6 +62,7 @@ _UNIT_NAME = re.compile(
     r"[\u4e00-\u9fff]{0,8}?(?:市|区|县|州|省|旗)(?:人民)?政府(?:办公室|办公厅|办)(?:本级)?|市府办|(?:人民)?政府办公室|政府办"
 )
 _YEAR = re.compile(r"\d{4}\s*年(?:度)?(?:底|末|初)?|\d{4}(?=年)|(?:上|去|今|本|明)年度?|上一年")
+_DATE = re.compile(r"(?:截至|截止|到)?\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日(?:止|前|底)?")
 _REPORT_REF = re.compile(
     r"(?:部门|单位)?(?:决算|预算)(?:报告|公开)?(?:中|里面|里|上)|报告(?:中|里面|里)|"
     r"(?:部门|单位)(?:决算|预算)(?:报告|公开)?(?=披露|公开|显示|公布|列明|说|写|提到)"
@@ -194,6 +195,7 @@ def _strip_context(text: str, names: tuple[str, ...] = ()) -> str:
     for name in sorted(names, key=len, reverse=True):
         if len(name) >= 2:
             t = t.replace(name, "|")  # the unit the question is about: scope, not content
+    t = _DATE.sub("|", t)  # 截至12月31日: when, not what
     t = _YEAR.sub("|", t)
     t = _UNIT_NAME.sub("|", t)
     t = _ASKED_UNIT.sub("|", t)

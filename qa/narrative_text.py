@@ -44,6 +44,8 @@ class ReasonMatch:
     sentence: Sentence
     reason: str
     score: float
+    more: tuple[Sentence, ...] = ()
+    """Sentences after ``sentence`` the reason runs on into (其二…, the next item after ；)."""
 
 
 # --- definitions -------------------------------------------------------------------------------
@@ -214,6 +216,10 @@ def _grade_scale(query: Query, grade: str, chunks: Sequence[Chunk]) -> Definitio
 _REASON = re.compile(
     r"主要原因(?:是|为|在于)?[：:]?|原因(?:是|为|在于)[：:]?|主要是由于|主要是|主要由于|由于|因为"
 )
+_RESULT = re.compile(r"致使|导致|以致|从而使")
+_RESULT_OR_NEW = re.compile(r"^(?:\d+[.．、]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）])")
+"""A new numbered item: the end of a list of reasons joined by ；."""
+"""Words after a cause (打印机未购置，致使资金未到位)."""
 _ANNOUNCES = re.compile(r"以下|如下|下列|[:：]$")
 _CONTINUE = re.compile(r"^(?:其[二三四五]|此外|另外|同时|[二三四五]是|再次|最后)")
 _COMPARE_CTX = re.compile(r"相比|较上年|比上年|同比|较上一年|与上年|上年度|去年|比\d{4}年")
@@ -243,13 +249,17 @@ def find_reason(question: str | Query, chunks: Sequence[Chunk]) -> ReasonMatch |
     total = sum(weights) or 1.0
     for k, entry in enumerate(entries):
         text = entry.norm.text
-        for m in _REASON.finditer(text):
-            before = text[: m.start()]
+        marks = [(m.start(), m.end()) for m in _REASON.finditer(text)]
+        for m in _RESULT.finditer(text):  # …打印机未购置，致使…未到位: the cause is what comes before
+            cuts = [i for i, ch in enumerate(text[: m.start()]) if ch in "，,；;"]
+            marks.append((m.start(), cuts[-4] + 1 if len(cuts) >= 4 else 0))
+        for at, reason_at in marks:
+            before = text[:at]
             clause = before[before.rfind("。") + 1 :]
             prev = entry.prev[0] if entry.prev else ""
             if len(clause) < 20:
                 clause += prev
-            reason = _reason_text(entry, m.end(), entries[k + 1 : k + 5])
+            reason, more = _reason_text(entry, reason_at, entries[k + 1 : k + 5])
             if not reason:
                 continue
             reason_norm = normalize_text(reason)
@@ -271,30 +281,38 @@ def find_reason(question: str | Query, chunks: Sequence[Chunk]) -> ReasonMatch |
                         score += 0.3
                     elif down or up:
                         score -= 0.3
-            match = ReasonMatch(sentence=entry.sentence, reason=reason, score=round(score, 4))
+            match = ReasonMatch(sentence=entry.sentence, reason=reason, score=round(score, 4), more=more)
             if best is None or score > best[0]:
                 best = (score, entry.order, match)
     return best[2] if best else None
 
 
-def _reason_text(entry: Entry, norm_at: int, following: tuple[Entry, ...]) -> str:
-    """Original text from a normalised offset to the end of that sentence, plus continuations."""
+def _reason_text(
+    entry: Entry, norm_at: int, following: tuple[Entry, ...]
+) -> tuple[str, tuple[Sentence, ...]]:
+    """Original text from a normalised offset to the end of that sentence, plus continuations
+    (and the sentences they come from)."""
     original = entry.sentence.text
     a = entry.norm.original_span(norm_at, norm_at + 1)[0] if norm_at < len(entry.norm.text) else len(original)
     rest = original[a:]
     end = rest.find("。")
     reason = rest[: end + 1] if end != -1 else rest
+    more: list[Sentence] = []
     announces = bool(_ANNOUNCES.search(reason))  # 由以下因素…: the reasons are the items after it
     if end == -1 or end == len(rest) - 1:
         for nxt in following:
             text = nxt.sentence.text
-            item = _CONTINUE.match(text) or (
-                announces and (_LIST_START.match(text) or _NEXT_ITEM.match(text))
+            listing = reason.rstrip().endswith(("；", ";"))  # 扣1分；…: the list's next item follows
+            item = (
+                _CONTINUE.match(text)
+                or (announces and (_LIST_START.match(text) or _NEXT_ITEM.match(text)))
+                or (listing and not _RESULT_OR_NEW.match(text))
             )
             if nxt.sentence.chunk != entry.sentence.chunk or not item:
                 break
             reason += text
-    return reason.strip(" ：:，,").strip()
+            more.append(nxt.sentence)
+    return reason.strip(" ：:，,").strip(), tuple(more)
 
 
 # --- enumerations --------------------------------------------------------------------------------
