@@ -2,7 +2,8 @@
 
 Starts ``budgetqa serve`` on a free loopback port over a copy of a home, then runs
 ``--sessions`` simulated users for ``--seconds`` each phase. Every user is its own gradio
-session (``gradio_client``) doing what the page does: ask a question (``/ask``), wait for the
+session (its own ``session_hash``, through gradio's queue as the page calls it, over one
+async HTTP client so the load generator itself stays light) doing what the page does: ask a question (``/ask``), wait for the
 answer, open its first source (``/evidence``: table, page image, CSV), then read for
 ``--think`` seconds (uniformly 0.5×–1.5×) before the next question. Phase 1 has no upload;
 in phase 2 a second client uploads real PDFs one after another through the page (``/do_ingest``)
@@ -17,6 +18,8 @@ Without --home, the sample reports are generated and ingested into a temporary h
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
 import queue
 import random
@@ -28,8 +31,10 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_PDFS = REPO.parent / "shared" / "reports" / "pdf"
@@ -66,7 +71,8 @@ class Phase:
         return (
             f"{self.name}: {len(a)} questions, {len(self.errors)} errors · answer p50 {pct(a, 50):.0f} ms, "
             f"p95 {pct(a, 95):.0f} ms, max {max(a or [0]):.0f} ms · evidence p50 {pct(e, 50):.0f} ms, "
-            f"p95 {pct(e, 95):.0f} ms" + (f" · uploads during the phase: {', '.join(self.uploads)}" if self.uploads else "")
+            f"p95 {pct(e, 95):.0f} ms"
+            + (f" · uploads during the phase: {', '.join(self.uploads)}" if self.uploads else "")
         )
 
 
@@ -79,7 +85,9 @@ def _free_port() -> int:
 def _start_server(home: Path) -> tuple[subprocess.Popen[str], str]:
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
     cmd = [sys.executable, "-m", "ui.cli", "--home", str(home), "serve", "--port", str(_free_port())]
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout or []], daemon=True).start()
     deadline = time.monotonic() + 180
@@ -94,38 +102,54 @@ def _start_server(home: Path) -> tuple[subprocess.Popen[str], str]:
     raise SystemExit("the server did not start")
 
 
-def _user(url: str, stop: float, think: float, phase: Phase, lock: threading.Lock, seed: int) -> None:
-    from gradio_client import Client
+async def _call(http: Any, api: str, data: list[Any], session: str) -> list[Any]:
+    """One event through gradio's queue, as the page sends it (``/gradio_api/call/<api>``)."""
+    posted = await http.post(f"/gradio_api/call/{api}", json={"data": data, "session_hash": session})
+    posted.raise_for_status()
+    event = posted.json()["event_id"]
+    last, kind = None, ""
+    async with http.stream("GET", f"/gradio_api/call/{api}/{event}") as stream:
+        async for line in stream.aiter_lines():
+            if line.startswith("event:"):
+                kind = line[6:].strip()
+            elif line.startswith("data:") and kind in ("generating", "complete"):
+                last = json.loads(line[5:])
+            elif line.startswith("data:") and kind == "error":
+                raise RuntimeError(f"{api}: {line[5:].strip()[:120]}")
+    if not isinstance(last, list):
+        raise TypeError(f"{api}: no result")
+    return last
 
+
+async def _user(http: Any, stop: float, think: float, phase: Phase, seed: int) -> None:
     rng = random.Random(seed)
-    try:
-        client = Client(url, verbose=False)
-    except Exception as exc:  # counted: a session that cannot even connect is an error
-        with lock:
-            phase.errors.append(f"connect: {exc}")
-        return
+    session = uuid.uuid4().hex
     while time.monotonic() < stop:
         question = rng.choice(QUESTIONS)
         try:
             t = time.perf_counter()
-            result = client.predict(question, "", "", api_name="/ask")
-            answered = (time.perf_counter() - t) * 1000
-            text = str(result[1][-1]["content"]) if result and result[1] else ""
+            result = await _call(http, "ask", [question, "", ""], session)
+            phase.answer_ms.append((time.perf_counter() - t) * 1000)
+            text = str(result[1][-1]["content"]) if result[1] else ""
             if "正在查找" in text or "出错" in text or not text:
                 raise RuntimeError(f"bad answer to {question}: {text[:80]}")
-            sources = result[2].get("choices") if isinstance(result[2], dict) else None  # (question, chat, sources, …)
-            with lock:
-                phase.answer_ms.append(answered)
+            sources = result[3].get("choices") if isinstance(result[3], dict) else None
             if sources:
                 t = time.perf_counter()
-                client.predict("0", api_name="/evidence")
-                shown = (time.perf_counter() - t) * 1000
-                with lock:
-                    phase.evidence_ms.append(shown)
-        except Exception as exc:  # every failure is counted and reported
-            with lock:
-                phase.errors.append(f"{question}: {exc}")
-        time.sleep(think * rng.uniform(0.5, 1.5))
+                await _call(http, "evidence", ["0"], session)
+                phase.evidence_ms.append((time.perf_counter() - t) * 1000)
+        except Exception as exc:  # noqa: BLE001  (every failure is counted and reported)
+            phase.errors.append(f"{question}: {exc!r}")
+        await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+
+
+async def _users(url: str, sessions: int, seconds: float, think: float, phase: Phase) -> None:
+    import httpx
+
+    stop = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=2 * sessions + 10)
+    async with httpx.AsyncClient(base_url=url.rstrip("/"), timeout=120, limits=limits) as http:
+        await asyncio.gather(*(_user(http, stop, think, phase, i) for i in range(sessions)))
 
 
 def _uploader(url: str, stop: float, phase: Phase) -> None:
@@ -140,20 +164,20 @@ def _uploader(url: str, stop: float, phase: Phase) -> None:
             log = client.predict([handle_file(str(SHARED_PDFS / name))], api_name="/do_ingest")
             ok = "成功 1 个" in str(log)
             phase.uploads.append(f"{name} {'ok' if ok else 'FAILED'} {time.perf_counter() - t:.1f} s")
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001  (reported with the phase)
             phase.uploads.append(f"{name} error {exc}")
 
 
 def run_phase(url: str, name: str, sessions: int, seconds: float, think: float, upload: bool) -> Phase:
-    phase, lock = Phase(name), threading.Lock()
-    stop = time.monotonic() + seconds
-    threads = [threading.Thread(target=_user, args=(url, stop, think, phase, lock, i)) for i in range(sessions)]
+    phase = Phase(name)
+    uploader = None
     if upload:
-        threads.append(threading.Thread(target=_uploader, args=(url, stop, phase)))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+        uploader = threading.Thread(target=_uploader, args=(url, time.monotonic() + seconds, phase))
+        uploader.start()
+        time.sleep(1.0)  # the upload is running when the questions start
+    asyncio.run(_users(url, sessions, seconds, think, phase))
+    if uploader is not None:
+        uploader.join()
     return phase
 
 
@@ -174,7 +198,9 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=None, help="copied, never changed")
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--think", type=float, default=2.0, help="mean seconds a user reads before asking again")
+    parser.add_argument(
+        "--think", type=float, default=2.0, help="mean seconds a user reads before asking again"
+    )
     parser.add_argument("--no-upload", action="store_true", help="skip the phase with an upload")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,11 +208,15 @@ def main() -> None:
         shutil.copytree(args.home, home) if args.home else shutil.copytree(_sample_home(Path(tmp)), home)
         proc, url = _start_server(home)
         try:
-            print(f"server {url} · {args.sessions} sessions · {args.seconds:.0f} s per phase · think {args.think} s")
+            print(
+                f"server {url} · {args.sessions} sessions · {args.seconds:.0f} s per phase · think {args.think} s"
+            )
             phases = [run_phase(url, "no upload", args.sessions, args.seconds, args.think, upload=False)]
             print(phases[-1].line(), flush=True)
             if not args.no_upload:
-                phases.append(run_phase(url, "during uploads", args.sessions, args.seconds, args.think, upload=True))
+                phases.append(
+                    run_phase(url, "during uploads", args.sessions, args.seconds, args.think, upload=True)
+                )
                 print(phases[-1].line(), flush=True)
             for phase in phases:
                 for error in phase.errors[:5]:

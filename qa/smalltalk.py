@@ -92,8 +92,10 @@ def smalltalk_answer(question: str, examples: Sequence[str] = ()) -> Answer:
         examples: example questions that work on the reports at hand.
     """
     lines = [
-        "我只能回答与已导入的预算/决算公开报告有关的问题：某单位某年的某项数字（如公务接待费、"
-        "“三公”经费、基本支出）、增减的原因、与上年相比的变化、单位之间的比较，以及表内数字是否对得上。"
+        (
+            "我只能回答与已导入的预算/决算公开报告有关的问题：某单位某年的某项数字（如公务接待费、"
+            "“三公”经费、基本支出）、增减的原因、与上年相比的变化、单位之间的比较，以及表内数字是否对得上。"
+        )
     ]
     if examples:
         lines.append("可以这样问：" + "；".join(f"“{q}”" for q in examples[:3]))

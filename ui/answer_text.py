@@ -74,7 +74,11 @@ def candidate_question(question: str, candidate: Candidate, records: Sequence[Re
     """
     record = next((r for r in records if r.report.report_id == candidate.report_id), None)
     unit = short_name(record) if record else candidate.unit_name
-    same = [r for r in records if r.report.unit_name == candidate.unit_name and r.report.fiscal_year == candidate.year]
+    same = [
+        r
+        for r in records
+        if r.report.unit_name == candidate.unit_name and r.report.fiscal_year == candidate.year
+    ]
     year = f"{candidate.year}年" if candidate.year else ""
     which = ""
     if len(same) > 1 and record is not None:
@@ -106,7 +110,7 @@ def _badge(answer: Answer) -> str:
 def _emphasise_lead(text: str) -> str:
     """``需澄清：…`` / ``无法给出…：…``: the engine's own lead word in bold, said once."""
     m = re.match(r"(需(?:要)?澄清：)", text)
-    return f"**{m.group(1)}** {text[m.end():]}" if m else text
+    return f"**{m.group(1)}** {text[m.end() :]}" if m else text
 
 
 def answer_markdown(answer: Answer, asked_as: str | None = None, plain: bool = False) -> str:
@@ -159,7 +163,7 @@ def outcome_line(outcome: IngestOutcome) -> str:
     name = Path(outcome.path).name
     if outcome.status == STATUS_FAILED:
         error = (outcome.error or "未知错误").replace(str(outcome.path), name)
-        if error.startswith(f"{name}:") or error.startswith(f"{name}："):
+        if error.startswith((f"{name}:", f"{name}：")):
             error = error[len(name) + 1 :].strip()
         error = chinese_only(error)
         return f"✗ **{md_escape(name)}**：导入失败 — {md_escape(error)}"

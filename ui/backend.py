@@ -12,8 +12,9 @@ upload, and questions from different sessions are answered in parallel:
   process — ``budgetqa ingest`` — commits a report or rebuilds the keyword index, seen by a
   watcher thread every :data:`WATCH_SECONDS`), a new generation is built and warmed in the
   background and then swapped in with one assignment; questions in flight finish on the old one.
-- **Uploads run in a background worker** (:mod:`ui.ingest_jobs`), one file at a time, with
-  their own writing library; the page polls the job for its progress.
+- **Uploads run in a background worker** (:mod:`ui.ingest_jobs`), one file at a time, each
+  ingested in a child process (:mod:`ui.ingest_process`: parsing a PDF is CPU-bound Python and
+  would otherwise hold this process's interpreter lock); the page polls the job for its progress.
 
 Everything that belongs to a user — the conversation, the answers, which source is open —
 lives in that user's session state (:class:`ChatSession`), never here.
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ingest.pipeline import STATUS_FAILED, STATUS_UNCHANGED, IngestOutcome
+from ingest.pipeline import STATUS_UNCHANGED, IngestOutcome
 from ingest.settings import Settings
 from ingest.store import FactStore, ReportRecord
 from qa.model import Answer, Citation
@@ -54,6 +55,7 @@ from ui.csv_export import csv_file_name as named_csv
 from ui.evidence import Evidence, build_evidence
 from ui.examples import example_questions, validated_examples
 from ui.ingest_jobs import IngestJob, IngestWorker, StageCallback
+from ui.ingest_process import IngestProcess
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +87,6 @@ def _open_store(path: Path) -> FactStore:
     if "read_only" in inspect.signature(FactStore).parameters:
         return FactStore(path, read_only=True)  # type: ignore[call-arg]
     return FactStore(path)
-
-
-def _call(method: Callable[..., Any], *args: Any, **optional: Any) -> Any:
-    """Call ``method`` with the keyword arguments it accepts (the library grows new ones)."""
-    accepted = inspect.signature(method).parameters
-    return method(*args, **{k: v for k, v in optional.items() if k in accepted})
 
 
 @dataclass
@@ -176,6 +172,7 @@ class Backend:
         self._generation: Generation | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="budgetqa-web-"))
         self._closed = threading.Event()
+        self._ingester = IngestProcess(settings)
         self._worker = IngestWorker(self._ingest_file, self._after_file)
         self._watcher: threading.Thread | None = None
         if watch:
@@ -226,7 +223,9 @@ class Backend:
         open the same cited pages; encoding the image is the slow part of showing evidence)."""
         if evidence.image is None:
             return None
-        key = hashlib.sha1(repr((evidence.title, evidence.boxes, evidence.image.size)).encode()).hexdigest()[:20]
+        key = hashlib.sha1(repr((evidence.title, evidence.boxes, evidence.image.size)).encode()).hexdigest()[
+            :20
+        ]
         path = self._tmp / "pages" / f"{key}.png"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -239,10 +238,14 @@ class Backend:
 
     def _fingerprint(self) -> tuple[Any, ...]:
         """What changes when a report is committed or the keyword index is rebuilt, by anyone."""
-        row = self._reader().connection.execute(
-            "SELECT count(*), group_concat(report_id || ingested_at) FROM (SELECT report_id, ingested_at "
-            "FROM reports ORDER BY report_id)"
-        ).fetchone()
+        row = (
+            self._reader()
+            .connection.execute(
+                "SELECT count(*), group_concat(report_id || ingested_at) FROM (SELECT report_id, ingested_at "
+                "FROM reports ORDER BY report_id)"
+            )
+            .fetchone()
+        )
         current = self.settings.home / "bm25" / "CURRENT"
         stamp = current.stat().st_mtime_ns if current.exists() else 0
         return (row[0], row[1] or "", stamp)
@@ -334,37 +337,20 @@ class Backend:
         job.done.wait()
         return job.outcomes()
 
-    def _writer(self) -> Any:
-        """The library uploads are written with (opened in the worker thread, kept open)."""
-        writer = getattr(self, "_writer_library", None)
-        if writer is None:
-            from index.library import Library
-
-            writer = self._writer_library = Library(self.settings)
-        return writer
-
     def _ingest_file(self, path: Path, on_stage: StageCallback) -> IngestOutcome:
-        library = self._writer()
-        try:
-            return _call(library.ingest, path, on_stage=on_stage, progress=on_stage)
-        except Exception as exc:  # every other file must still be ingested
-            log.exception("ingest of %s failed", path)
-            return IngestOutcome(str(path), STATUS_FAILED, error=f"{path.name}: {exc}")
+        """One upload, ingested in the child process (never holds this process's interpreter)."""
+        return self._ingester.ingest(path, on_stage)
 
     def _after_file(self, outcome: IngestOutcome) -> None:
-        """After each stored file: the keyword index, then a new engine generation."""
-        if not outcome.ok or outcome.status == STATUS_UNCHANGED:
-            return
-        _call(self._writer().refresh, wait=True)
-        self._build()
+        """After each stored file (the child has refreshed the keyword index): a new engine."""
+        if outcome.ok and outcome.status != STATUS_UNCHANGED:
+            self._build()
 
     def close(self) -> None:
         """Stop the worker and the watcher, close the stores, delete the temporary files."""
         self._closed.set()
         self._worker.close()
-        writer = getattr(self, "_writer_library", None)
-        if writer is not None:
-            writer.close()
+        self._ingester.close()
         generation, self._generation = self._generation, None
         if generation is not None:
             generation.library.close()

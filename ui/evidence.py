@@ -306,7 +306,9 @@ def describe(citation: Citation) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def source_file(files_dir: Path, report_id: str, store: FactStore | None = None, file: str = "") -> Path | None:
+def source_file(
+    files_dir: Path, report_id: str, store: FactStore | None = None, file: str = ""
+) -> Path | None:
     """The kept copy of a report's source file (``files/<file_id>.pdf|.txt|.md``).
 
     A report joined from several files keeps one copy per file; ``file`` (the cited
@@ -318,7 +320,11 @@ def source_file(files_dir: Path, report_id: str, store: FactStore | None = None,
         chosen = next((f for f in members if f.source_file == file), members[0] if members else None)
         if chosen is not None:
             file_id = chosen.file_id
-    found = sorted(p for p in files_dir.glob(f"{file_id}.*") if not p.name.endswith(".part")) if files_dir.is_dir() else []
+    found = (
+        sorted(p for p in files_dir.glob(f"{file_id}.*") if not p.name.endswith(".part"))
+        if files_dir.is_dir()
+        else []
+    )
     return found[0] if found else None
 
 

@@ -253,9 +253,7 @@ def table_csv(table: TableRecord | None, facts: Sequence[Fact], all_rows: Sequen
     for row_index, group, code, label in grid.rows:
         values = [grid.cells.get((row_index, c)) for c in grid.columns]
         units = {f.unit for f in values if f is not None and f.unit}
-        writer.writerow(
-            [group, code, label, *(_csv_value(f) for f in values), "/".join(sorted(units))]
-        )
+        writer.writerow([group, code, label, *(_csv_value(f) for f in values), "/".join(sorted(units))])
     return out.getvalue()
 
 

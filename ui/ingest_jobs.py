@@ -31,8 +31,10 @@ STAGE_NAMES = {
     "tables": "识别表格", "table": "识别表格", "extract": "识别表格",
     "check": "校验", "checks": "校验", "validate": "校验",
     "store": "写入", "write": "写入", "commit": "写入",
-    "index": "索引", "embed": "索引", "embedding": "索引", "keyword": "索引",
+    "index": "索引", "embed": "索引", "embedding": "索引", "vectors": "索引", "keyword": "更新关键词索引",
 }  # fmt: skip
+EMBED_STAGES = {"embed", "embedding", "vectors"}
+"""Stages after which a report's figures are stored and only its vectors are being written."""
 """Stage names the library may report, in the page's words (Chinese names are kept)."""
 
 
@@ -157,9 +159,12 @@ class IngestWorker:
         if job.on_file is not None:
             job.on_file(index, path)
 
-        def on_stage(stage: str, done: int | None = None, total: int | None = None, *_: Any, **__: Any) -> None:
-            name = STAGE_NAMES.get(str(stage).lower(), str(stage))
-            job.update(index, stage=name, done=done, total=total, embedding=name == "索引")
+        def on_stage(
+            stage: str, done: int | None = None, total: int | None = None, *_: Any, **__: Any
+        ) -> None:
+            key = str(stage).lower()
+            job.update(index, stage=STAGE_NAMES.get(key, str(stage)), done=done, total=total,
+                       embedding=key in EMBED_STAGES)  # fmt: skip
 
         try:
             outcome = self._ingest_file(path, on_stage)

@@ -16,6 +16,7 @@ through :func:`ui.web_style.chinese_i18n`, its footer hidden).
 from __future__ import annotations
 
 import os
+import signal
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
 
@@ -42,7 +43,9 @@ def build_app(backend: Backend, read_only: bool = False, credentials: Credential
         read_only: no upload controls at all (the library is managed from the command line).
         credentials: logins that may upload; ``None`` lets anyone who reaches the page upload.
     """
-    with gr.Blocks(title="预决算公开问答 · budgetqa", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
+    with gr.Blocks(
+        title="预决算公开问答 · budgetqa", analytics_enabled=False, delete_cache=(3600, 3600)
+    ) as demo:
         session = gr.State(None)
         gr.Markdown(INTRO, elem_id="bq-intro")
         with gr.Tabs():
@@ -66,6 +69,10 @@ def build_app(backend: Backend, read_only: bool = False, credentials: Credential
             library.ingest_done.then(views, None, outputs, queue=False)
         demo.load(views, None, outputs, queue=False)
     return demo
+
+
+def _stop_on_sigterm(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def serve(
@@ -102,8 +109,9 @@ def serve(
     print(f"budgetqa 问答页面已启动 / running on: {url}", flush=True)
     if block:
         print(f"在浏览器打开 {url} ；按 Ctrl+C 停止 / open it in a browser; Ctrl+C stops it", flush=True)
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` cleans up like Ctrl+C
         try:
             demo.block_thread()
         finally:
-            backend.close()
+            backend.close()  # the ingest child, temporary files (/tmp/budgetqa-web-*)
     return demo, url

@@ -13,7 +13,14 @@ from typing import Any
 import gradio as gr
 
 from qa.model import Answer
-from ui.backend import Backend, ChatSession, answer_markdown, candidate_label, candidate_question, citation_choice
+from ui.backend import (
+    Backend,
+    ChatSession,
+    answer_markdown,
+    candidate_label,
+    candidate_question,
+    citation_choice,
+)
 from ui.web_style import SCROLL_TO_HIT
 
 ALL = ""
@@ -37,7 +44,9 @@ def filter_choices(backend: Backend) -> tuple[list[tuple[str, str]], list[tuple[
     records = backend.records()
     units = sorted({r.report.unit_name for r in records if r.report.unit_name})
     years = sorted({r.report.fiscal_year for r in records if r.report.fiscal_year}, reverse=True)
-    return [("全部单位", ALL)] + [(u, u) for u in units], [("全部年度", ALL)] + [(str(y), str(y)) for y in years]
+    return [("全部单位", ALL)] + [(u, u) for u in units], [("全部年度", ALL)] + [
+        (str(y), str(y)) for y in years
+    ]
 
 
 def _source_picker(answer: Answer | None) -> Any:
@@ -99,6 +108,7 @@ def build_chat_tab(backend: Backend, session: Any) -> ChatTab:
                                 buttons=["download", "fullscreen"])  # fmt: skip
             ev_csv = gr.DownloadButton("下载该表 CSV", visible=False, elem_id="bq-csv")
     evidence_outputs = [ev_title, ev_table, ev_passage, ev_image, ev_csv]
+    slow = bool(backend.settings.llm_base_url.strip())
 
     def show_source(choice: str | None, state: ChatSession | None) -> tuple[Any, ...]:
         if state is None or not state.answers or choice in (None, ""):
@@ -127,13 +137,25 @@ def build_chat_tab(backend: Backend, session: Any) -> ChatTab:
             return
         state = state or backend.new_session()
         state.messages.append({"role": "user", "content": text})
-        thinking = [*state.messages, {"role": "assistant", "content": THINKING}]
-        yield "", thinking, state, gr.skip(), gr.skip()
+        if slow:  # with an LLM an answer takes seconds: say so at once (rules alone take milliseconds)
+            thinking = [*state.messages, {"role": "assistant", "content": THINKING}]
+            yield "", thinking, state, gr.skip(), gr.skip()
         reply = backend.ask(text, unit_name or None, int(year_text) if year_text else None, session=state)
-        state.messages.append({"role": "assistant", "content": answer_markdown(reply.answer, reply.asked_as, plain=reply.smalltalk)})
+        state.messages.append(
+            {
+                "role": "assistant",
+                "content": answer_markdown(reply.answer, reply.asked_as, plain=reply.smalltalk),
+            }
+        )
         state.answers.append(reply.answer)
         state.current = len(state.answers) - 1
-        yield "", list(state.messages), state, _source_picker(reply.answer), _candidates(backend, reply.answer)
+        yield (
+            "",
+            list(state.messages),
+            state,
+            _source_picker(reply.answer),
+            _candidates(backend, reply.answer),
+        )
 
     def pick_answer(state: ChatSession | None, evt: gr.SelectData) -> tuple[Any, Any]:
         """Clicking a message lists the sources of its answer (messages come in question/answer pairs)."""
@@ -153,9 +175,16 @@ def build_chat_tab(backend: Backend, session: Any) -> ChatTab:
 
     ask_inputs = [question, session, unit, year]
     ask_outputs = [question, chatbot, session, sources, candidates]
-    answer_events = {"concurrency_limit": ANSWER_LIMIT, "concurrency_id": "answer", "show_progress": "minimal"}
+    answer_events = {
+        "concurrency_limit": ANSWER_LIMIT,
+        "concurrency_id": "answer",
+        "show_progress": "minimal",
+    }
     evidence_events = {"concurrency_limit": ANSWER_LIMIT, "concurrency_id": "evidence"}
-    for trigger, names in ((ask.click, ("ask", "evidence")), (question.submit, ("ask_submit", "evidence_submit"))):
+    for trigger, names in (
+        (ask.click, ("ask", "evidence")),
+        (question.submit, ("ask_submit", "evidence_submit")),
+    ):
         trigger(respond, ask_inputs, ask_outputs, api_name=names[0], **answer_events).then(
             show_source, [sources, session], evidence_outputs, api_name=names[1], **evidence_events
         )

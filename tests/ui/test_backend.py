@@ -87,7 +87,9 @@ def test_answer_text_numbers_every_source_with_its_place() -> None:
         assert part in text, part
     refused = answer_markdown(Answer("q", STATUS_UNANSWERABLE, "报告中没有这个数。"))
     assert refused.startswith("**无法回答：**") and "来源" not in refused
-    said = answer_markdown(Answer("q", STATUS_UNANSWERABLE, "报告中没有找到这个问题要的内容（未披露），无法回答。"))
+    said = answer_markdown(
+        Answer("q", STATUS_UNANSWERABLE, "报告中没有找到这个问题要的内容（未披露），无法回答。")
+    )
     assert said.count("无法回答") == 1  # said once, not "无法回答： … 无法回答。"
     unclear = answer_markdown(Answer("q", STATUS_AMBIGUOUS, "需澄清：问题没有指明单位，有多份报告符合。"))
     assert "需要澄清" not in unclear and unclear.count("澄清") == 1
@@ -195,8 +197,8 @@ def test_the_page_builds_with_a_fake_engine(tmp_path: Path) -> None:
 
 def test_demo_example_questions_all_answer_with_citations(sample_home) -> None:  # type: ignore[no-untyped-def]
     """What a new user sees after `make demo`: every example question is answered, with sources."""
-    from ingest.settings import Settings
     from index.library import Library
+    from ingest.settings import Settings
     from qa.engine import QAEngine
 
     with Library(Settings(home=sample_home)) as library:
@@ -219,7 +221,13 @@ def test_example_questions_are_of_several_kinds_and_answered(sample_home) -> Non
         engine = QAEngine(library)
         examples = validated_examples(library.facts.reports(), engine)
         assert len(examples) >= 6
-        kinds = {"是多少": "lookup", "原因": "reason", "比上年": "change", "哪个多": "compare", "加起来等于": "add_up"}
+        kinds = {
+            "是多少": "lookup",
+            "原因": "reason",
+            "比上年": "change",
+            "哪个多": "compare",
+            "加起来等于": "add_up",
+        }
         found = {kind for word, kind in kinds.items() if any(word in q for q in examples)}
         assert found == set(kinds.values()), examples
         for question in examples:
@@ -231,7 +239,9 @@ def test_candidate_reports_become_questions_scoped_to_each() -> None:
 
     records = [QINGSHAN, LVSHUI]
     candidate = Candidate("r2", "绿水县财政局", 2023, "决算", "r2.pdf")
-    assert candidate_question("公务接待费是多少？", candidate, records) == "绿水县财政局2023年公务接待费是多少？"
+    assert (
+        candidate_question("公务接待费是多少？", candidate, records) == "绿水县财政局2023年公务接待费是多少？"
+    )
     assert candidate_question("青山市政府办2024年公务接待费是多少？", candidate, records) == (
         "绿水县财政局2023年公务接待费是多少？"
     )
@@ -300,7 +310,10 @@ def test_questions_are_answered_while_an_upload_is_ingested(
         files = job.snapshot()
         assert files[0].answerable and files[0].outcome is not None and files[0].outcome.ok
         answer = backend.ask("普陀区规划和自然资源局2024年公务接待费是多少？").answer
-        assert answer.status == STATUS_ANSWERED and answer.citations[0].file == "putuo_planning_2024_dept_final.pdf"
+        assert (
+            answer.status == STATUS_ANSWERED
+            and answer.citations[0].file == "putuo_planning_2024_dept_final.pdf"
+        )
     finally:
         backend.close()
 
@@ -316,7 +329,9 @@ def test_upload_progress_moves_through_stages(tmp_path: Path) -> None:
         on_stage("read", 3, 10)
         release.wait(5)
         on_stage("embed")
-        return IngestOutcome(str(path), STATUS_FAILED, error=f"{path.name}: 文件为空 — 文件为空，请检查 / empty")
+        return IngestOutcome(
+            str(path), STATUS_FAILED, error=f"{path.name}: 文件为空 — 文件为空，请检查 / empty"
+        )
 
     worker = IngestWorker(ingest_file, lambda outcome: None)
     try:

@@ -136,7 +136,9 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     context.close()
 
 
-def _ask(page: Any, question: str, evidence: str = "#bq-evidence-table mark, #bq-evidence-passage mark") -> None:
+def _ask(
+    page: Any, question: str, evidence: str = "#bq-evidence-table mark, #bq-evidence-passage mark"
+) -> None:
     """Ask, wait for the answer and for ``evidence`` (a selector) to be shown."""
     answers = page.locator(BOT).count()
     page.fill("#bq-question textarea", question)
@@ -305,12 +307,18 @@ def test_follow_up_then_clear_starts_over(browser: Any, server: str, shots: Path
         pg.locator(BOT).last.click()
         _ask(pg, "青山市政府办2024年公务接待费是多少？")
         _ask(pg, "那2023年呢？", evidence="#bq-chat")
-        assert "青山市人民政府办公室2023年" in pg.locator(BOT).last.inner_text()  # the same office, the year asked
+        assert (
+            "青山市人民政府办公室2023年" in pg.locator(BOT).last.inner_text()
+        )  # the same office, the year asked
         pg.screenshot(path=str(shots / "06_follow_up.png"), full_page=True)
 
         pg.click("#bq-clear")
-        pg.wait_for_function(f"() => document.querySelectorAll({BOT!r}).length === 0", timeout=ANSWER_TIMEOUT_MS)
-        assert pg.locator("#bq-evidence-table td").count() == 0 and pg.locator("#bq-sources label").count() == 0
+        pg.wait_for_function(
+            f"() => document.querySelectorAll({BOT!r}).length === 0", timeout=ANSWER_TIMEOUT_MS
+        )
+        assert (
+            pg.locator("#bq-evidence-table td").count() == 0 and pg.locator("#bq-sources label").count() == 0
+        )
         assert pg.locator("#bq-page img").count() == 0
         _ask(pg, "那公务接待费呢？", evidence="#bq-chat")
         chat = pg.inner_text("#bq-chat")
@@ -335,7 +343,9 @@ def test_no_english_on_the_page_and_examples_above_the_fold(browser: Any, server
         pg.get_by_role("tab", name="报告库").click()
         pg.wait_for_selector("#bq-upload", timeout=ANSWER_TIMEOUT_MS)
         assert _english_words(pg) == set()
-        assert "footer" not in pg.evaluate("() => [...document.querySelectorAll('footer')].filter(f => f.getClientRects().length).map(f => 'footer').join()")
+        assert "footer" not in pg.evaluate(
+            "() => [...document.querySelectorAll('footer')].filter(f => f.getClientRects().length).map(f => 'footer').join()"
+        )
     finally:
         pg.context.close()
 
@@ -354,7 +364,9 @@ def _contrast(a: str, b: str) -> float:
 def test_dark_mode_cited_cell_readable_and_headers_stick(browser: Any, server: str, shots: Path) -> None:
     pg = _new_page(browser, server + "?__theme=dark", color_scheme="dark")
     try:
-        assert pg.evaluate("() => document.body.classList.contains('dark') || !!document.querySelector('.dark')")
+        assert pg.evaluate(
+            "() => document.body.classList.contains('dark') || !!document.querySelector('.dark')"
+        )
         _ask(pg, "青山市政府办2024年公务接待费是多少？")
         pg.screenshot(path=str(shots / "07_dark_mode.png"), full_page=True)
         colors = pg.evaluate(
@@ -405,9 +417,7 @@ def test_ambiguous_answer_offers_the_reports_as_buttons(browser: Any, server: st
         pg.context.close()
 
 
-def test_read_only_and_login_for_uploads(
-    browser: Any, sample_home: Path, tmp_path: Path
-) -> None:
+def test_read_only_and_login_for_uploads(browser: Any, sample_home: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     shutil.copytree(sample_home, home)
     proc, url = _serve(home, "--read-only")

@@ -210,7 +210,11 @@ def test_blank_and_zero_rows_show_as_printed_in_table_and_csv(sample_home: Path)
         record = next(r for r in store.reports() if r.report.unit_name == "绿水县财政局")
         rid = record.report.report_id
         table = next(t for t in store.tables(rid) if t.kind == "three_public")
-        fact = next(f for f in store.facts(rid, str(table.seq)) if f.row_label == "公务接待费" and f.table_seq == table.seq)
+        fact = next(
+            f
+            for f in store.facts(rid, str(table.seq))
+            if f.row_label == "公务接待费" and f.table_seq == table.seq
+        )
         citation = _citation(report_id=rid, file=record.report.source_file, page=fact.page,
                              table=f"{table.printed_number} {table.title}", row=fact.row_label,
                              column=fact.column, quote=fact.text, bbox=fact.bbox)  # fmt: skip
@@ -227,8 +231,12 @@ def test_highlight_is_readable_in_dark_mode_and_headers_stick() -> None:
     html_text = table_html(TABLE, FACTS, FACTS[2])
     hit_cell = re.search(r'<td class="bq-cell-hit" style="([^"]+)"', html_text)
     hit_row = re.search(r'<tr class="bq-row-hit" style="([^"]+)"', html_text)
-    assert hit_cell and "color:#000" in hit_cell.group(1)  # dark text on the light highlight, whatever the theme
+    assert hit_cell and "color:#000" in hit_cell.group(
+        1
+    )  # dark text on the light highlight, whatever the theme
     assert hit_row and "color:#1a1a1a" in hit_row.group(1)
     row_cells = re.search(r'<tr class="bq-row-hit"[^>]*>(.*?)</tr>', html_text)
-    assert row_cells and all("color:" in style for style in re.findall(r'<td[^>]* style="([^"]+)"', row_cells.group(1)))
+    assert row_cells and all(
+        "color:" in style for style in re.findall(r'<td[^>]* style="([^"]+)"', row_cells.group(1))
+    )
     assert re.search(r'<thead style="[^"]*position:sticky;top:0', html_text)

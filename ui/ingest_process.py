@@ -1,0 +1,141 @@
+"""Uploads ingested in a child process, so reading a PDF never slows the answers down.
+
+Parsing a PDF (pdfminer) and embedding its chunks are CPU-bound Python: in a thread of the
+server they would hold the interpreter lock and every question would wait for it. One
+long-lived child process (started on the first upload, kept for the next ones so the
+embedder is loaded once, run at a lower CPU priority) ingests a file at a time into the home
+with its own :class:`index.library.Library`, refreshes the keyword index, and reports its
+stages back. The server only builds the new engine once the child says the file is stored.
+
+If the child dies (killed, out of memory), the file's outcome says so and the next upload
+starts a new child; the store is left as SQLite's transactions leave it (all or nothing).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ingest.pipeline import STATUS_FAILED, STATUS_UNCHANGED, IngestOutcome
+from ingest.settings import Settings
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.5
+"""How often the server checks that the child is still alive while it waits."""
+
+
+def _call(method: Callable[..., Any], *args: Any, **optional: Any) -> Any:
+    """Call ``method`` with the keyword arguments it accepts (the library grows new ones)."""
+    accepted = inspect.signature(method).parameters
+    return method(*args, **{k: v for k, v in optional.items() if k in accepted})
+
+
+def _child(settings: Settings, requests: Any, replies: Any) -> None:
+    """The child's loop: ``(request_id, path)`` in, ``("stage", …)`` and ``("done", …)`` out."""
+    nice = getattr(settings, "ingest_nice", 10)
+    if nice:
+        try:
+            os.nice(int(nice))
+        except OSError:
+            pass  # not allowed here: ingest at normal priority
+    from index.library import Library
+
+    parent = os.getppid()
+    library = Library(settings)
+    try:
+        while True:
+            try:
+                item = requests.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if os.getppid() != parent:
+                    return  # the server is gone (killed): nobody waits for us
+                continue
+            if item is None:
+                return
+            request_id, path = item
+
+            def on_stage(stage: Any, done: Any = None, total: Any = None, *_: Any, _id: str = request_id,
+                         **__: Any) -> None:  # fmt: skip
+                replies.put(("stage", _id, str(stage), done, total))
+
+            try:
+                outcome = _call(library.ingest, Path(path), on_stage=on_stage, progress=on_stage)
+                if outcome.ok and outcome.status != STATUS_UNCHANGED:
+                    replies.put(("stage", request_id, "keyword", None, None))
+                    _call(library.refresh, wait=True)
+            except Exception as exc:  # the child must survive any file
+                log.exception("ingest of %s failed", path)
+                outcome = IngestOutcome(str(path), STATUS_FAILED, error=f"{Path(path).name}: {exc}")
+            replies.put(("done", request_id, outcome))
+    finally:
+        library.close()
+
+
+class IngestProcess:
+    """The server's handle on the ingest child (thread-safe; one file at a time)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._context = multiprocessing.get_context("spawn")  # no forked copy of the server's threads
+        self._process: Any = None
+        self._requests: Any = None
+        self._replies: Any = None
+        self._lock = threading.Lock()
+
+    def _ensure(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            return
+        self._requests, self._replies = self._context.Queue(), self._context.Queue()
+        self._process = self._context.Process(
+            target=_child,
+            args=(self.settings, self._requests, self._replies),
+            name="budgetqa-ingest",
+            daemon=True,
+        )
+        self._process.start()
+
+    def ingest(self, path: Path, on_stage: Callable[..., None]) -> IngestOutcome:
+        """Ingest one file in the child; ``on_stage(stage, done, total)`` as it goes."""
+        with self._lock:
+            self._ensure()
+            request_id = uuid.uuid4().hex
+            self._requests.put((request_id, str(path)))
+            while True:
+                try:
+                    message = self._replies.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    if not self._process.is_alive():
+                        code = self._process.exitcode
+                        self._process = None
+                        return IngestOutcome(str(path), STATUS_FAILED,
+                                             error=f"{path.name}: 导入进程意外退出（代码 {code}），请重试")  # fmt: skip
+                    continue
+                kind, rid, *rest = message
+                if rid != request_id:
+                    continue  # left over from a file whose wait ended early
+                if kind == "stage":
+                    on_stage(*rest)
+                elif kind == "done":
+                    return rest[0]
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the child after its current file."""
+        process, self._process = self._process, None  # not under the lock: a file may be running
+        if process is None:
+            return
+        try:
+            self._requests.put(None)
+            process.join(timeout)
+        finally:
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout)
