@@ -105,7 +105,7 @@ def serve(
     _, url, _ = demo.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=True, quiet=True,
                             show_error=True, ssr_mode=False, mcp_server=False, css=CSS, inbrowser=False,
                             footer_links=["settings"], i18n=chinese_i18n(), js=HEAD_JS, root_path=root_path,
-                            max_file_size=None if read_only else MAX_UPLOAD, enable_monitoring=False)  # fmt: skip
+                            max_file_size="1kb" if read_only else MAX_UPLOAD, enable_monitoring=False)  # fmt: skip
     print(f"budgetqa 问答页面已启动 / running on: {url}", flush=True)
     if block:
         print(f"在浏览器打开 {url} ；按 Ctrl+C 停止 / open it in a browser; Ctrl+C stops it", flush=True)
