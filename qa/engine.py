@@ -42,11 +42,11 @@ from index.library import Library
 from index.search import Searcher
 from ingest.store import ReportRecord, TableRecord
 from qa import consistency, coverage, cross, multipart, tasks, text_measures
-from qa.compose import answered, figure_answer, refused
-from qa.compute import Operand, converted
+from qa.compose import answered, computed_answer, figure_answer, refused
+from qa.compute import Operand, converted, total
 from qa.context import ReportContext
 from qa.lexicon import norm
-from qa.lookup import ReportTables, empty_table
+from qa.lookup import CellMatch, ReportTables, empty_table
 from qa.model import STATUS_ANSWERED, STATUS_UNANSWERABLE, Answer
 from qa.resolve import Resolver, narrative_module
 from qa.scope import unit_names
@@ -62,6 +62,8 @@ log = logging.getLogger(__name__)
 _FUND_WORDS = (("政府性基金", "gov_fund"), ("国有资本经营", "soe_capital"))
 
 
+_SUM_WORDS = re.compile(r"加起来|加在一起|合起来|之和|总和|一共|总共|共计|合计")
+_LISTED = re.compile(r"[、和及与]")
 _SUM_OF_SEVERAL = re.compile(
     r"(\d+|[两二三四五六七八九十几]+)\s*(个|项|笔|家)[^，。？?]{0,24}?(?:加起来|加在一起|合计|总共|一共|总计|之和|相加)"
 )
@@ -339,6 +341,9 @@ class QAEngine:
         measures = part_measures(intent)
         if len(set(measures)) >= 2:
             return self._lookup_measures(ctx, intent, measures)
+        rows = self._rows_named(ctx, intent)
+        if rows:
+            return self._rows_answer(ctx, intent, rows)
         for word, kind in _FUND_WORDS:
             empty = (
                 empty_table(kind, ctx.tables) if (word in intent.text or intent.table_hint == kind) else None
@@ -363,6 +368,33 @@ class QAEngine:
             return answered(intent.question, text, [op.citation] if op.citation else [], result.value,
                             result.unit, result.formula)  # fmt: skip
         return figure_answer(intent.question, ctx, found)
+
+    def _rows_named(self, ctx: ReportContext, intent: Intent) -> list[CellMatch]:
+        """办公费、印刷费、邮电费三项加起来 / …分别是多少: several rows of one table each named in full by
+        the question (their labels listed with 、/和/及), best cell of each; ``[]`` otherwise."""
+        if not (_SUM_WORDS.search(intent.text) or intent.multi) or not _LISTED.search(intent.text):
+            return []
+        cells = self.resolver.cells(ctx, self.resolver.query_of(intent, ctx), retrieve=False)
+        named = [c for c in cells if c.how.startswith("label in question") and c.measure_met]
+        if len(named) < 2:
+            return []
+        table = named[0].row.table.seq
+        chosen: dict[str, CellMatch] = {}
+        for cell in named:
+            if cell.row.table.seq == table and cell.row.nlabel not in chosen:
+                chosen[cell.row.nlabel] = cell
+        labels = list(chosen)
+        if len(labels) < 2 or any(a in b for a in labels for b in labels if a != b):
+            return []  # one label inside another (办公费 / 办公费用合计): not a list of items
+        return list(chosen.values())
+
+    def _rows_answer(self, ctx: ReportContext, intent: Intent, rows: list[CellMatch]) -> Answer | None:
+        operands = [ctx.operand(c.fact, c.row.label) for c in rows]
+        if intent.multi and not _SUM_WORDS.search(intent.text):
+            text = "；".join(f"{o.label}：{o.shown()}{o.unit}" for o in operands) + f"。出处：{ctx.title()}。"
+            return answered(intent.question, text, [o.citation for o in operands if o.citation],
+                            operands[0].value, operands[0].unit)  # fmt: skip
+        return computed_answer(intent.question, "合计", total(operands), operands, ctx.title())
 
     def _lookup_measures(self, ctx: ReportContext, intent: Intent, measures: list[str]) -> Answer | None:
         """年初预算是多少，实际花了多少？: the item's figure for each measure asked, each cited."""
