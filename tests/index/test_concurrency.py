@@ -32,7 +32,7 @@ BUDGETQA = str(Path(sys.executable).parent / "budgetqa")
 def _ask(home: Path) -> dict:
     done = subprocess.run(
         [BUDGETQA, "--home", str(home), "ask", QUESTION, "--json"],
-        capture_output=True, text=True, timeout=120, env=dict(os.environ, HF_HUB_OFFLINE="1"), check=False,
+        capture_output=True, text=True, timeout=600, env=dict(os.environ, HF_HUB_OFFLINE="1"), check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "locked" not in done.stderr, done.stderr
@@ -67,7 +67,7 @@ def test_readers_answer_while_another_process_ingests(
                 answered_during_ingest += ingest.poll() is None
             elif reads == 3:  # the consistency check also reads Chroma while the writer adds to it
                 checked = subprocess.run([BUDGETQA, "--home", str(home), "index", "--check"], capture_output=True,
-                                         text=True, timeout=300, env=dict(os.environ, HF_HUB_OFFLINE="1"), check=False)  # fmt: skip
+                                         text=True, timeout=600, env=dict(os.environ, HF_HUB_OFFLINE="1"), check=False)  # fmt: skip
                 assert checked.returncode == 0 and "→ consistent" in checked.stdout, checked.stdout + checked.stderr
     finally:
         out, err = ingest.communicate(timeout=600)
