@@ -35,22 +35,20 @@ import logging
 import re
 import time
 from dataclasses import replace
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from index.library import Library
 from index.search import Searcher
-from ingest.store import ReportRecord, TableRecord
-from qa import consistency, coverage, cross, multipart, tasks, text_measures
-from qa.compose import answered, computed_answer, figure_answer, refused
-from qa.compute import Operand, converted, total
+from ingest.store import ReportRecord
+from qa import consistency, coverage, cross, lookups, multipart, tasks, text_measures
+from qa.compose import answered, refused
 from qa.context import ReportContext
 from qa.lexicon import norm
-from qa.lookup import CellMatch, ReportTables, empty_table
+from qa.lookup import ReportTables, empty_table
 from qa.model import STATUS_ANSWERED, STATUS_UNANSWERABLE, Answer
 from qa.resolve import Resolver, narrative_module
 from qa.scope import unit_names
-from qa.understand import MEASURE_WORDS, Intent, part_measures, understand
+from qa.understand import Intent, understand
 from qa.verify import unsupported_figures
 
 if TYPE_CHECKING:
@@ -59,11 +57,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_FUND_WORDS = (("政府性基金", "gov_fund"), ("国有资本经营", "soe_capital"))
 
-
-_SUM_WORDS = re.compile(r"加起来|加在一起|合起来|之和|总和|一共|总共|共计|合计")
-_LISTED = re.compile(r"[、和及与]")
 _SUM_OF_SEVERAL = re.compile(
     r"(\d+|[两二三四五六七八九十几]+)\s*(个|项|笔|家)[^，。？?]{0,24}?(?:加起来|加在一起|合计|总共|一共|总计|之和|相加)"
 )
@@ -84,12 +78,6 @@ def _stating(question: str, contexts: list[ReportContext]) -> ReportContext | No
         if all(q in text for q in quoted):
             having.append(ctx)
     return having[0] if len(having) == 1 else None
-
-
-def _empty_note(table: TableRecord) -> str:
-    """What an empty table's note says of it (``本单位没有…，故本表无数据``), or ``""``."""
-    said = re.search(r"本(?:单位|部门)[^。]*?(?:无数据|没有[^。]*)", table.note or "")
-    return said.group(0) if said else ""
 
 
 class QAEngine:
@@ -259,8 +247,8 @@ class QAEngine:
                 return refused(question, f"没有{ctx.unit}{year}年度的报告；{ctx.title()}的说明中也没有找到"
                                f"与这个问题对应的{year}年（上年）数字。", [ctx])  # fmt: skip
         handler = {
-            "lookup": self._lookup,
-            "count": self._lookup,
+            "lookup": lambda c, i: lookups.lookup_answer(c, i, self.resolver),
+            "count": lambda c, i: lookups.lookup_answer(c, i, self.resolver),
             "reason": self._reason,
             "passage": self._passage,
             "yesno": self._yes_no,
@@ -335,99 +323,6 @@ class QAEngine:
 
     # ---- single-report tasks -------------------------------------------------------------
 
-    def _lookup(self, ctx: ReportContext, intent: Intent) -> Answer | None:
-        if intent.multi and len(intent.concepts) >= 2:
-            return self._lookup_each(ctx, intent)
-        measures = part_measures(intent)
-        if len(set(measures)) >= 2:
-            return self._lookup_measures(ctx, intent, measures)
-        rows = self._rows_named(ctx, intent)
-        if rows:
-            return self._rows_answer(ctx, intent, rows)
-        for word, kind in _FUND_WORDS:
-            empty = (
-                empty_table(kind, ctx.tables) if (word in intent.text or intent.table_hint == kind) else None
-            )
-            if empty is not None and not intent.codes:  # the fund's table is printed empty: 0, said so
-                quote = _empty_note(empty) or "表中没有填列数字"
-                text = f"0万元：{ctx.title()}的{ctx.table_name(empty)}为空表（{quote}）。"
-                return answered(intent.question, text, [ctx.cite_table(empty, quote)], Decimal(0), "万元",
-                                "空表，按0计")  # fmt: skip
-        found = self.resolver.resolve(ctx, intent)
-        if found is None:
-            return None
-        if (
-            intent.want_unit
-            and found.operand.unit in ("元", "万元", "亿元")
-            and found.operand.unit != intent.want_unit
-        ):
-            result = converted(found.operand, intent.want_unit)
-            op = found.operand
-            text = (f"{result.value}{result.unit}（{op.shown()}{op.unit}折合）。计算：{result.formula}。"
-                    f"出处：{ctx.title()}。")  # fmt: skip
-            return answered(intent.question, text, [op.citation] if op.citation else [], result.value,
-                            result.unit, result.formula)  # fmt: skip
-        return figure_answer(intent.question, ctx, found)
-
-    def _rows_named(self, ctx: ReportContext, intent: Intent) -> list[CellMatch]:
-        """办公费、印刷费、邮电费三项加起来 / …分别是多少: several rows of one table each named in full by
-        the question (their labels listed with 、/和/及), best cell of each; ``[]`` otherwise."""
-        if not (_SUM_WORDS.search(intent.text) or intent.multi) or not _LISTED.search(intent.text):
-            return []
-        cells = self.resolver.cells(ctx, self.resolver.query_of(intent, ctx), retrieve=False)
-        named = [c for c in cells if c.how.startswith("label in question") and c.measure_met]
-        if len(named) < 2:
-            return []
-        table = named[0].row.table.seq
-        chosen: dict[str, CellMatch] = {}
-        for cell in named:
-            if cell.row.table.seq == table and cell.row.nlabel not in chosen:
-                chosen[cell.row.nlabel] = cell
-        labels = list(chosen)
-        if len(labels) < 2 or any(a in b for a in labels for b in labels if a != b):
-            return []  # one label inside another (办公费 / 办公费用合计): not a list of items
-        return list(chosen.values())
-
-    def _rows_answer(self, ctx: ReportContext, intent: Intent, rows: list[CellMatch]) -> Answer | None:
-        operands = [ctx.operand(c.fact, c.row.label) for c in rows]
-        if intent.multi and not _SUM_WORDS.search(intent.text):
-            text = "；".join(f"{o.label}：{o.shown()}{o.unit}" for o in operands) + f"。出处：{ctx.title()}。"
-            return answered(intent.question, text, [o.citation for o in operands if o.citation],
-                            operands[0].value, operands[0].unit)  # fmt: skip
-        return computed_answer(intent.question, "合计", total(operands), operands, ctx.title())
-
-    def _lookup_measures(self, ctx: ReportContext, intent: Intent, measures: list[str]) -> Answer | None:
-        """年初预算是多少，实际花了多少？: the item's figure for each measure asked, each cited."""
-        parts, citations, values = [], [], []
-        for measure in dict.fromkeys(measures):
-            found = self.resolver.resolve(ctx, replace(intent, measure=measure))
-            if found is None or not found.operand.citation:
-                return None  # one part not found: no partial answer passed off as whole
-            op = found.operand
-            parts.append(f"{MEASURE_WORDS[measure]}{op.shown()}{op.unit}")
-            citations.append(op.citation)
-            values.append(op)
-        text = "；".join(parts) + f"。出处：{ctx.title()}。"
-        return answered(intent.question, text, citations, values[0].value, values[0].unit)
-
-    def _lookup_each(self, ctx: ReportContext, intent: Intent) -> Answer | None:
-        parts = []
-        citations = []
-        first: Operand | None = None
-        for match in intent.concepts:
-            found = self.resolver.resolve(ctx, intent, match.word, concepts=[match.concept])
-            if found is None:
-                parts.append(f"{match.concept.key}：报告中没有找到")
-                continue
-            op = found.operand
-            first = first or op
-            parts.append(f"{match.concept.key}：{op.shown()}{op.unit}")
-            citations += [v.citation for v in found.values if v.citation]
-        if first is None:
-            return None
-        text = "；".join(parts) + f"。出处：{ctx.title()}。"
-        return answered(intent.question, text, citations, first.value, first.unit)
-
     def _definition(self, ctx: ReportContext, intent: Intent, plain: bool = True) -> Answer | None:
         narrative = narrative_module()
         match = narrative.find_definition(intent.reading, ctx.chunks) if narrative else None
@@ -473,7 +368,7 @@ class QAEngine:
         )
 
     def _yes_no(self, ctx: ReportContext, intent: Intent) -> Answer | None:
-        for word, kind in _FUND_WORDS:
+        for word, kind in lookups.FUND_WORDS:
             if word in intent.text or intent.table_hint == kind:
                 return self._fund_yes_no(ctx, intent, kind)
         narrative = narrative_module()
@@ -497,7 +392,7 @@ class QAEngine:
             return None
         empty = empty_table(kind, ctx.tables)
         if empty is not None:
-            quote = _empty_note(empty) or empty.note or "表中没有数据"
+            quote = lookups.empty_note(empty) or empty.note or "表中没有数据"
             return answered(intent.question, f"否。{ctx.title()}的{ctx.table_name(empty)}为空表：“{quote}”",
                             [ctx.cite_table(empty, quote)])  # fmt: skip
         rows = ctx.tables.by_seq.get(tables[0].seq, [])
