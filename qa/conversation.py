@@ -57,6 +57,26 @@ class Engine(Protocol):
     def ask(self, question: str, id: str | None = None) -> Answer: ...
 
 
+def absolute_years(question: str, records: list[ReportRecord]) -> str:
+    """A question with 去年/今年/前年/明年 and no year of its own, the relative year written out.
+
+    Years count from when the named unit's latest report was published: a 预算 of year Y comes out
+    in Y, a 决算 of year Y in Y+1 — so 去年花了多少 asked of a 2022 决算 is 2022, and 去年 asked of
+    a 2019 预算 is 2018 (read from its 比上年 comparisons). Returned unchanged when the question
+    names a year, no relative year, or no unit with a report."""
+    if _YEAR_WORD.search(question) or not _RELATIVE_WORD.search(question):
+        return question
+    scope = resolve_scope(question, records)
+    if not scope.by_name or not scope.records:
+        return question
+    published = max(
+        (r.report.fiscal_year or 0) + (1 if r.report.kind == "决算" else 0) for r in scope.records
+    )
+    if not published:
+        return question
+    return _RELATIVE_WORD.sub(lambda m: f"{published + _RELATIVE[m.group(1)]}年", question, count=1)
+
+
 class Conversation:
     """Questions asked one after another by one person (a chat session, ``budgetqa chat``)."""
 

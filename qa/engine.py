@@ -43,6 +43,7 @@ from ingest.store import ReportRecord
 from qa import consistency, coverage, cross, lookups, multipart, tasks, text_measures
 from qa.compose import answered, refused
 from qa.context import ReportContext
+from qa.conversation import absolute_years
 from qa.lexicon import norm
 from qa.lookup import ReportTables, empty_table
 from qa.model import STATUS_ANSWERED, STATUS_UNANSWERABLE, Answer
@@ -150,7 +151,8 @@ class QAEngine:
             answered question's text may be the LLM's checked rewording (see the module doc).
         """
         started = time.perf_counter()
-        question = question.strip()
+        typed = question.strip()
+        question = absolute_years(typed, self.records())  # 去年 of a unit's latest report
         answer = self._attempt(question)
         if answer.status == STATUS_UNANSWERABLE:  # refused as a whole: maybe answered part by part
             answer = multipart.answer_parts(question, self._attempt) or answer
@@ -160,6 +162,8 @@ class QAEngine:
         if self.phraser is not None:
             answer = self.phraser.phrase(answer)
         elapsed = (time.perf_counter() - started) * 1000
+        if question != typed:
+            answer = replace(answer, question=typed, asked_as=question)
         return replace(answer, elapsed_ms=elapsed, id=id)
 
     def _attempt(self, question: str) -> Answer:

@@ -71,3 +71,13 @@ def test_a_complete_question_is_not_rewritten(conversation: Conversation) -> Non
     answer = conversation.ask("临沂市政府办2022年基本支出是多少")
     assert answer.asked_as is None
     assert answer.value == Decimal("2942.21")
+
+
+def test_relative_year_of_a_first_question_counts_from_the_latest_report(text_engine: QAEngine) -> None:
+    # a 决算 of 2022 is published in 2023: 去年 is 2022 (said in asked_as)
+    answer = text_engine.ask("临沂市政府办去年招待费花了多少？")
+    assert answer.asked_as is not None and "2022年" in answer.asked_as
+    assert answer.question == "临沂市政府办去年招待费花了多少？"
+    assert (answer.status, answer.value) == (STATUS_ANSWERED, Decimal("68.12"))
+    # a question naming its year is not rewritten
+    assert text_engine.ask("临沂市政府办2022年招待费花了多少？").asked_as is None
