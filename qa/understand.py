@@ -449,8 +449,11 @@ def understand(question: str, records: list[ReportRecord]) -> Intent:
     scope = resolve_scope(question, records)
     quoted = tuple(norm(q) for q in _QUOTED.findall(question))
     concepts = _relevant_concepts(text, find_concepts(question), quoted)
-    expect = _expect(_ALL_UNITS.sub("", text))
-    task, operation = _task(text, scope, concepts, expect)
+    asked = text
+    for name in quoted:  # a quoted name (“预算执行率”, “结转结余变动率”) says what, not how
+        asked = asked.replace(name, "□")
+    expect = _expect(_ALL_UNITS.sub("", asked))
+    task, operation = _task(asked, scope, concepts, expect)
     if operation == "share" and expect in (None, "money"):
         expect = "%"  # 占采购总额多少: a share is a percentage
     if not scope.records:
