@@ -19,11 +19,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from ingest.catalog import classify_title
 from ingest.store import ReportRecord
 from qa.lexicon import COLUMN_WORDS, TABLE_HINTS, ConceptMatch, find_concepts, norm
-from qa.narrative_query import Query, parse_question
+from qa.narrative_query import Query, parse_question, question_parts
 from qa.scope import Scope, latest, mention_spans, resolve_scope
 
 log = logging.getLogger(__name__)
@@ -172,14 +173,19 @@ class Intent:
     ``last_year`` (see :func:`asked_measure`)."""
     year_before: bool = False
     """The named year is the one before the report's (its figures come from 比上年 comparisons)."""
-    query: Query | None = None
-    """The question's content words, parts, role and direction (:mod:`qa.narrative_query`), read
-    here once for every finder of the narrative."""
+    unit_words: tuple[str, ...] = ()
+    """The words the question names its units with (as scope read them) and their full names."""
+
+    @cached_property
+    def query(self) -> Query:
+        """The question's content words, parts, role and direction (:mod:`qa.narrative_query`),
+        read once, when a narrative finder first needs it (it loads the word segmenter)."""
+        return parse_question(self.question, names=self.unit_words)
 
     @property
-    def reading(self) -> Query | str:
-        """What the narrative finders are given: the reading made here (or the text to read)."""
-        return self.query if self.query is not None else self.question
+    def reading(self) -> Query:
+        """What the narrative finders are given: :attr:`query`."""
+        return self.query
 
 
 # ---------------------------------------------------------------------------- what is asked
@@ -205,9 +211,10 @@ MEASURE_WORDS = {"budget": "预算数", "actual": "决算数（实际）"}
 def part_measures(intent: Intent) -> list[str]:
     """The measure each part of a several-part question names (``年初预算是多少，最后实际花了多少``
     → budget, actual); parts naming none are left out."""
-    if intent.query is None or len(intent.query.parts) < 2:
+    parts = question_parts(intent.question)
+    if len(parts) < 2:
         return []
-    return [m for m in (_measure(norm(p.text)) for p in intent.query.parts) if m]
+    return [m for m in (_measure(norm(p)) for p in parts) if m]
 
 
 def _expect(text: str) -> str | None:
@@ -493,7 +500,7 @@ def understand(question: str, records: list[ReportRecord]) -> Intent:
         lacking=scope.lacking,
         asks=asked_measure(_last_year_named(text, scope, records_in), scope.year_before),
         year_before=scope.year_before,
-        query=parse_question(question, names=_unit_words(question, records, scope)),
+        unit_words=_unit_words(question, records, scope),
     )
     log.debug("intent %s", intent)
     return intent
