@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest.pipeline import STATUS_FAILED, STATUS_UNCHANGED, IngestOutcome
+from ingest.pipeline import STATUS_DUPLICATE, STATUS_FAILED, STATUS_UNCHANGED, IngestOutcome
 from ingest.store import ReportRecord
 from qa.model import STATUS_AMBIGUOUS, STATUS_UNANSWERABLE, Answer, Candidate, Citation
 from ui.evidence import describe
@@ -170,7 +170,11 @@ def outcome_line(outcome: IngestOutcome) -> str:
     r = outcome.report
     assert r is not None
     what = f"{r.unit_name or '未识别单位'} {r.fiscal_year or '未识别年度'} {r.kind}{f'（{r.scope}）' if r.scope else ''}"
-    state = "已导入过（内容相同，未重复导入）" if outcome.status == STATUS_UNCHANGED else "已导入"
+    state = "已导入"
+    if outcome.status == STATUS_UNCHANGED:
+        state = "已导入过（内容相同，未重复导入）"
+    elif outcome.status == STATUS_DUPLICATE:
+        state = "与已导入的另一个文件内容完全相同，未重复存储"
     if outcome.replaced:
         state += f"，替换旧版本 {', '.join(outcome.replaced)}"
     return (

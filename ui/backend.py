@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ingest.pipeline import STATUS_UNCHANGED, IngestOutcome
+from ingest.pipeline import STATUS_DUPLICATE, STATUS_UNCHANGED, IngestOutcome
 from ingest.settings import Settings
 from ingest.store import FactStore, ReportRecord
 from qa.model import Answer, Citation
@@ -343,7 +343,7 @@ class Backend:
 
     def _after_file(self, outcome: IngestOutcome) -> None:
         """After each stored file (the child has refreshed the keyword index): a new engine."""
-        if outcome.ok and outcome.status != STATUS_UNCHANGED:
+        if outcome.ok and outcome.status not in (STATUS_UNCHANGED, STATUS_DUPLICATE):
             self._build()
 
     def close(self) -> None:

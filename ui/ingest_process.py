@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ingest.pipeline import STATUS_FAILED, STATUS_UNCHANGED, IngestOutcome
+from ingest.pipeline import STATUS_DUPLICATE, STATUS_FAILED, STATUS_UNCHANGED, IngestOutcome
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def _child(settings: Settings, requests: Any, replies: Any) -> None:
 
             try:
                 outcome = _call(library.ingest, Path(path), on_stage=on_stage, progress=on_stage)
-                if outcome.ok and outcome.status != STATUS_UNCHANGED:
+                if outcome.ok and outcome.status not in (STATUS_UNCHANGED, STATUS_DUPLICATE):
                     replies.put(("stage", request_id, "keyword", None, None))
                     _call(library.refresh, wait=True)
             except Exception as exc:  # the child must survive any file
