@@ -32,7 +32,7 @@ from index.docstore import ChunkStore
 from ingest.locking import writer_lock
 from ingest.model import ParsedReport
 from ingest.names import printable, storable
-from ingest.pipeline import STATUS_FAILED, Ingestor, IngestOutcome, iter_report_files
+from ingest.pipeline import STATUS_FAILED, Ingestor, IngestOutcome, StageCallback, iter_report_files
 from ingest.settings import Settings
 from ingest.store import FactStore
 
@@ -124,19 +124,31 @@ class Library:
 
     # ---- writing -----------------------------------------------------------------
 
-    def ingest(self, path: Path) -> IngestOutcome:
+    def ingest(self, path: Path, on_stage: StageCallback | None = None) -> IngestOutcome:
         """Ingest one file into every store (the keyword index is refreshed by :meth:`refresh`).
 
         A bad file gives a failed outcome; an unexpected error (a bug, a full disk) is raised
         after everything of the file was undone (see :meth:`ingest_one` for batches).
-        """
-        return Ingestor(self.settings, store=self.facts).ingest(path, hooks=_IndexWriter(self))
 
-    def ingest_one(self, path: Path) -> IngestOutcome:
+        Args:
+            path: the file.
+            on_stage: called as ``on_stage(stage, done, total)`` when each stage starts:
+                ``read`` (again with pages done and in all as a PDF's pages are loaded),
+                ``tables``, ``check``, ``embed`` (vectors, before the transaction),
+                ``store`` (the short transaction) and ``done`` — a file that is unchanged,
+                a duplicate or fails skips from where it stopped to ``done``.
+        """
+        hooks = _IndexWriter(self, on_stage)
+        outcome = Ingestor(self.settings, store=self.facts).ingest(path, hooks=hooks, on_stage=on_stage)
+        if on_stage is not None:
+            on_stage("done", None, None)
+        return outcome
+
+    def ingest_one(self, path: Path, on_stage: StageCallback | None = None) -> IngestOutcome:
         """:meth:`ingest` for one file of a batch: an unexpected error becomes a failed outcome
         (logged with its traceback) so the batch goes on and ends with its summary."""
         try:
-            return self.ingest(path)
+            return self.ingest(path, on_stage)
         except Exception as exc:  # reported as this file's failure; the batch continues
             log.exception("unexpected error while ingesting %s", printable(str(path)))
             return IngestOutcome(
@@ -307,8 +319,9 @@ class _IndexWriter:
     embed before the store transaction, write the chunk rows inside it, drop the vectors
     of replaced versions after the commit, or the new vectors after a failure."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, on_stage: StageCallback | None = None) -> None:
         self.library = library
+        self.on_stage = on_stage
         self._new: list[Chunk] = []
         self._old: set[str] = set()
 
@@ -316,6 +329,8 @@ class _IndexWriter:
         lib = self.library
         self._new = chunks_of(parsed)
         self._old = {c.chunk_id for old in replaced for c in lib.chunks.of_report(old)}
+        if self.on_stage is not None:
+            self.on_stage("embed", None, None)
         lib.vector.add(self._new)
 
     def write(self, conn: sqlite3.Connection, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:

@@ -13,6 +13,7 @@ Such invisible rectangles are left out when grids are found.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,12 @@ def _visible(obj: dict[str, Any]) -> bool:
     return not is_invisible_fill(obj)
 
 
-def load_pages(path: Path) -> list[PageData]:
+def load_pages(path: Path, on_page: Callable[[int, int], None] | None = None) -> list[PageData]:
     """Open the PDF with pdfplumber and pull out glyphs and table grids, page by page.
+
+    Args:
+        path: the PDF file.
+        on_page: called with ``(pages done, pages in all)`` after each page.
 
     Raises:
         EncryptedFileError: the PDF needs a password.
@@ -103,6 +108,8 @@ def load_pages(path: Path) -> list[PageData]:
                 ]
                 pages.append(PageData(page.page_number, float(page.width), float(page.height), glyphs, grids))
                 page.close()
+                if on_page is not None:
+                    on_page(len(pages), len(pdf.pages))
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, PDFEncryptionError):

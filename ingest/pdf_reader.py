@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -66,11 +67,12 @@ _CAPTION_GAP = 3.0
 """A gap of this many ems inside a caption line parts two captions (``部门：… 单位：万元``)."""
 
 
-def read_pdf(path: Path) -> Extracted:
+def read_pdf(path: Path, on_page: Callable[[int, int], None] | None = None) -> Extracted:
     """Read one PDF report.
 
     Args:
         path: the PDF file.
+        on_page: called with ``(pages done, pages in all)`` as the pages are loaded.
 
     Returns:
         The tables (continuation pages merged), narrative blocks and head text.
@@ -85,7 +87,7 @@ def read_pdf(path: Path) -> Extracted:
     """
     path = Path(path)
     _check_bytes(path)
-    pages = load_pages(path)
+    pages = load_pages(path, on_page)
     if not pages:
         raise EmptyFileError(str(path), "PDF 没有页面 / the PDF has no pages")
     printed = sum(1 for p in pages for g in p.glyphs if not g.text.isspace())

@@ -22,7 +22,9 @@ from ingest.locking import writer_lock
 from ingest.model import ParsedReport, Report
 from ingest.names import storable
 from ingest.reading import (
+    StageCallback,
     analyse,
+    ignore_stage,
     parse_file,
     read_file,
     read_report,
@@ -59,6 +61,7 @@ __all__ = [
     "TEXT_SUFFIXES",
     "IngestOutcome",
     "Ingestor",
+    "StageCallback",
     "StoreHooks",
     "iter_report_files",
     "parse_file",
@@ -161,19 +164,32 @@ class Ingestor:
         )  # fmt: skip
 
     def ingest(
-        self, path: Path, after_store: AfterStore | None = None, hooks: StoreHooks | None = None
+        self,
+        path: Path,
+        after_store: AfterStore | None = None,
+        hooks: StoreHooks | None = None,
+        on_stage: StageCallback | None = None,
     ) -> IngestOutcome:
         """Ingest one file; never raises for a bad file (the outcome says what failed).
 
         Runs under the home's writer lock (one writer at a time, readers never wait):
         reading, parsing and ``hooks.prepare`` (embedding) happen before the store
         transaction, which only writes rows and is short.
+
+        Args:
+            on_stage: told of each stage as it starts: ``read`` (with pages done and in all,
+                for a PDF), ``tables``, ``check``, ``store`` (the transaction). The stages
+                of ``hooks`` (``embed``) and ``done`` are the caller's to report.
         """
+        say = on_stage or ignore_stage
         with self.lock.held():
-            outcome = self._ingest(Path(path), after_store, hooks)
+            say("read", None, None)
+            outcome = self._ingest(Path(path), after_store, hooks, say)
         return replace(outcome, path=storable(outcome.path), error=storable(outcome.error))
 
-    def _ingest(self, path: Path, after_store: AfterStore | None, hooks: StoreHooks | None) -> IngestOutcome:
+    def _ingest(
+        self, path: Path, after_store: AfterStore | None, hooks: StoreHooks | None, say: StageCallback
+    ) -> IngestOutcome:
         try:
             data = read_limited(path, self.limits)
         except IngestError as exc:
@@ -184,10 +200,10 @@ class Ingestor:
             return self._outcome_unchanged(path, owner, file_id)
         try:
             with time_limit(self.limits.timeout_s, path):
-                parsed = read_report(path, limits=self.limits, data=data)
+                parsed = read_report(path, limits=self.limits, data=data, on_stage=say)
         except IngestError as exc:
             return IngestOutcome(str(path), STATUS_FAILED, error=str(exc))
-        return self._store(path, parsed, data, after_store, hooks)
+        return self._store(path, parsed, data, after_store, hooks, say)
 
     def _members(self, parsed: ParsedReport, source_path: str) -> tuple[list[str], list[FileRecord]]:
         """(stored reports this file replaces or joins, the other files of its report)."""
@@ -231,12 +247,14 @@ class Ingestor:
         data: bytes,
         after_store: AfterStore | None,
         hooks: StoreHooks | None,
+        say: StageCallback = ignore_stage,
     ) -> IngestOutcome:
         """Store ``parsed`` (read, not yet analysed) with the other files of its report, if any."""
         source_path = storable(str(path.resolve()))
         file_id = parsed.report.report_id
         replaced, others = self._members(parsed, source_path)
         others, parts = self._read_members(others)
+        say("check", None, None)
         combined = self._combined([parsed, *parts])
         order = {name: i for i, name in enumerate(combined.report.files)}
         files = sorted([FileRecord(file_id, parsed.report.source_file, source_path), *others],
@@ -250,6 +268,7 @@ class Ingestor:
             combined, tuple(replaced), hooks,
             lambda conn: self._write(conn, combined, replaced, source_path, files, after_store),
             before=lambda: temp_copy.write_bytes(data), undo=lambda: temp_copy.unlink(missing_ok=True),
+            say=say,
         )  # fmt: skip
         temp_copy.replace(final_copy)
         kept = {f.file_id for f in files}
@@ -303,6 +322,7 @@ class Ingestor:
         write: Callable[[sqlite3.Connection], None],
         before: Callable[[], object] | None = None,
         undo: Callable[[], object] | None = None,
+        say: StageCallback = ignore_stage,
     ) -> None:
         """``hooks.prepare`` and ``before`` outside, ``write`` and ``hooks.write`` in one short
         transaction; on any failure ``undo`` and ``hooks.aborted`` run and the error is re-raised."""
@@ -311,6 +331,7 @@ class Ingestor:
                 hooks.prepare(combined, replaced)
             if before is not None:
                 before()
+            say("store", None, None)
             with self.store.transaction() as conn:
                 write(conn)
                 if hooks is not None:

@@ -8,7 +8,7 @@ document with no standard table and no figure at all is refused as not a report.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,17 +22,31 @@ from ingest.names import storable
 from ingest.rawtable import Extracted
 from ingest.tables import build_table
 
+StageCallback = Callable[[str, int | None, int | None], None]
+"""``on_stage(stage, done, total)``: an ingest stage started or moved on (``read`` with pages
+done of total, else ``None``). Stages, in order: ``read``, ``tables``, ``check``, ``embed``,
+``store``, ``done``."""
+
+
+def ignore_stage(stage: str, done: int | None = None, total: int | None = None) -> None:
+    """The default :data:`StageCallback`: nobody listens."""
+
 
 def report_id_of(data: bytes) -> str:
     """Report id: the first 16 hex digits of the SHA-256 of the file bytes."""
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def read_file(path: Path, data: bytes, limits: Limits | None = None) -> Extracted:
+def read_file(
+    path: Path, data: bytes, limits: Limits | None = None, on_stage: StageCallback | None = None
+) -> Extracted:
     """Dispatch on content (``%PDF`` magic) and suffix; raise :class:`IngestError` subclasses.
 
-    A PDF is checked against ``limits`` (pages, inflated stream size) before it is parsed.
+    A PDF is checked against ``limits`` (pages, inflated stream size) before it is parsed;
+    ``on_stage("read", pages done, pages)`` is called as its pages are loaded, then
+    ``on_stage("tables", None, None)`` once they are all loaded (its tables are put together next).
     """
+    say = on_stage or ignore_stage
     if not data.strip():
         raise EmptyFileError(str(path), "文件为空 / empty file")
     suffix = path.suffix.lower()
@@ -40,7 +54,13 @@ def read_file(path: Path, data: bytes, limits: Limits | None = None) -> Extracte
         from ingest.pdf_reader import read_pdf
 
         check_pdf(path, data, limits or Limits())
-        return read_pdf(path)
+
+        def on_page(done: int, total: int) -> None:
+            say("read", done, total)
+            if done == total:  # every page loaded: the page tables are put together next
+                say("tables", None, None)
+
+        return read_pdf(path, on_page)
     if suffix in TEXT_SUFFIXES:
         from ingest.text_reader import read_text
 
@@ -83,14 +103,21 @@ def parse_file(path: Path, name: str | None = None, limits: Limits | None = None
 
 
 def read_report(
-    path: Path, name: str | None = None, limits: Limits | None = None, data: bytes | None = None
+    path: Path,
+    name: str | None = None,
+    limits: Limits | None = None,
+    data: bytes | None = None,
+    on_stage: StageCallback | None = None,
 ) -> ParsedReport:
     """Tables, text blocks and metadata of one file, before :func:`analyse` (``data``: its
-    bytes, if already read)."""
+    bytes, if already read; ``on_stage``: told of the ``read`` and ``tables`` stages)."""
     limits = limits or Limits()
+    say = on_stage or ignore_stage
     if data is None:
         data = read_limited(path, limits)
-    extracted = read_file(path, data, limits)
+    extracted = read_file(path, data, limits, say)
+    if extracted.source_format != "pdf":  # a PDF said so after its last page
+        say("tables", None, None)
     tables = [build_table(raw, seq) for seq, raw in enumerate(extracted.tables)]
     body = "\n".join(b.text for b in extracted.blocks)
     preambles = "\n".join(f"{t.title}\n{t.caption}" for t in extracted.tables)

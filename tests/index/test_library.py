@@ -131,3 +131,20 @@ def test_bad_file_stores_nothing_in_any_store(tmp_path: Path) -> None:
     with Library(Settings(home=tmp_path / "home")) as lib:
         assert lib.ingest(bad).status == STATUS_FAILED
         assert lib.chunks.count() == 0 and lib.vector.count() == 0
+
+
+def test_ingest_reports_its_stages_in_order(tmp_path: Path, sample_paths: list[Path]) -> None:
+    calls: list[tuple[str, int | None, int | None]] = []
+    with Library(Settings(home=tmp_path / "home")) as lib:
+        outcome = lib.ingest(sample_paths[0], on_stage=lambda stage, done, total: calls.append((stage, done, total)))
+        assert outcome.status == STATUS_ADDED and outcome.report is not None
+        stages = [stage for stage, _, _ in calls]
+        # each stage once, in order (read repeats with the pages loaded so far)
+        assert list(dict.fromkeys(stages)) == ["read", "tables", "check", "embed", "store", "done"]
+        pages = [(done, total) for stage, done, total in calls if stage == "read" and done is not None]
+        count = outcome.report.page_count
+        assert count and pages == [(n, count) for n in range(1, count + 1)]
+        assert lib.facts.report_ids() == [outcome.report.report_id] and lib.vector.count() == lib.chunks.count() > 0
+        again: list[str] = []
+        assert lib.ingest(sample_paths[0], on_stage=lambda stage, *_: again.append(stage)).status == STATUS_UNCHANGED
+        assert again == ["read", "done"]  # the same bytes: nothing is parsed or written
