@@ -27,15 +27,19 @@ StageCallback = Callable[..., None]
 """``on_stage(stage, done=None, total=None)``: a stage started or moved on (pages done of total)."""
 
 STAGE_NAMES = {
-    "read": "读取", "reading": "读取", "parse": "读取", "pages": "读取",
-    "tables": "识别表格", "table": "识别表格", "extract": "识别表格",
-    "check": "校验", "checks": "校验", "validate": "校验",
-    "store": "写入", "write": "写入", "commit": "写入",
-    "index": "索引", "embed": "索引", "embedding": "索引", "vectors": "索引", "keyword": "更新关键词索引",
+    "read": "读取", "tables": "识别表格", "check": "校验", "embed": "索引", "store": "写入",
+    "done": "已存入", "keyword": "更新关键词索引",
 }  # fmt: skip
-EMBED_STAGES = {"embed", "embedding", "vectors"}
-"""Stages after which a report's figures are stored and only its vectors are being written."""
-"""Stage names the library may report, in the page's words (Chinese names are kept)."""
+"""The stages :meth:`index.library.Library.ingest` reports (and the ingest child's ``keyword``),
+in the page's words; another name is shown as it is."""
+STAGE_SHARE = {"read": 0.0, "tables": 0.5, "check": 0.55, "embed": 0.6, "store": 0.9, "done": 0.95,
+               "keyword": 0.95}  # fmt: skip
+"""How far into a file each stage starts (0..1, for the bar); ``read`` moves on with the pages
+up to the share of ``tables``."""
+EMBED_STAGES: frozenset[str] = frozenset()
+"""Stages reported while a report's figures are already stored and only its vectors are still
+being written. None today: the library embeds *before* its short store transaction (``embed``
+comes before ``store``), so the figures cannot be asked about during ``embed``."""
 
 
 @dataclass
@@ -50,6 +54,8 @@ class FileState:
     finished: float | None = None
     outcome: IngestOutcome | None = None
     answerable: bool = False
+    share: float = 0.0
+    """How far the file is (0..1), from its stage and pages (:data:`STAGE_SHARE`)."""
     embedding: bool = False
     """Its vectors are still being written (answerable from the facts and keyword index)."""
 
@@ -89,7 +95,7 @@ class IngestJob:
         return [f.outcome for f in self.snapshot() if f.outcome is not None]
 
     def fraction(self) -> float:
-        """0..1: files finished, plus the share of the running file's pages (if known)."""
+        """0..1: files finished, plus how far the running file is (its stage and pages)."""
         files = self.snapshot()
         if not files:
             return 1.0
@@ -97,8 +103,8 @@ class IngestJob:
         for f in files:
             if f.finished is not None:
                 total += 1
-            elif f.started is not None and f.done is not None and f.total:
-                total += min(f.done / f.total, 1.0) * 0.9
+            elif f.started is not None:
+                total += f.share
         return total / len(files)
 
 
@@ -163,7 +169,12 @@ class IngestWorker:
             stage: str, done: int | None = None, total: int | None = None, *_: Any, **__: Any
         ) -> None:
             key = str(stage).lower()
-            job.update(index, stage=STAGE_NAMES.get(key, str(stage)), done=done, total=total,
+            share = job.snapshot()[index].share
+            if key in STAGE_SHARE:
+                share = STAGE_SHARE[key]
+                if key == "read" and done is not None and total:
+                    share = STAGE_SHARE["tables"] * min(done / total, 1.0)
+            job.update(index, stage=STAGE_NAMES.get(key, str(stage)), done=done, total=total, share=share,
                        embedding=key in EMBED_STAGES)  # fmt: skip
 
         try:

@@ -352,6 +352,40 @@ def test_upload_progress_moves_through_stages(tmp_path: Path) -> None:
     assert stages_seen == ["读取"]
 
 
+def test_a_real_ingest_shows_the_page_its_stages_and_pages(tmp_path: Path, sample_paths: list[Path]) -> None:
+    from index.library import Library
+    from ui.ingest_jobs import IngestJob, IngestWorker
+    from ui.web_library import progress_markdown
+
+    holder: list[IngestJob] = []
+    ready = threading.Event()
+    seen: list[tuple[str, float, str]] = []
+
+    with Library(Settings(home=tmp_path / "home")) as library:
+
+        def ingest_file(path: Path, on_stage: Any) -> IngestOutcome:
+            ready.wait(5)
+
+            def tell(stage: str, done: int | None = None, total: int | None = None) -> None:
+                on_stage(stage, done, total)
+                seen.append((holder[0].snapshot()[0].stage, holder[0].fraction(), progress_markdown(holder[0])))
+
+            return library.ingest(path, on_stage=tell)
+
+        worker = IngestWorker(ingest_file, lambda outcome: None)
+        try:
+            holder.append(worker.submit([sample_paths[0]]))
+            ready.set()
+            assert holder[0].done.wait(120) and holder[0].outcomes()[0].ok
+        finally:
+            worker.close()
+    names = list(dict.fromkeys(name for name, _, _ in seen))
+    assert names == ["读取", "识别表格", "校验", "索引", "写入", "已存入"]
+    fractions = [fraction for _, fraction, _ in seen]
+    assert fractions == sorted(fractions) and 0 < fractions[-1] < 1  # the bar only moves forward
+    assert any(re.search(r"读取，第 \d+/\d+ 页", text) for _, _, text in seen)
+
+
 def test_credentials_come_from_a_file_or_the_environment(tmp_path: Path) -> None:
     from ui.web_auth import AuthError, load_credentials
 
