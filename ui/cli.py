@@ -99,8 +99,10 @@ def _outcome_line(o: IngestOutcome) -> str:
 
 
 def run_ingest(settings: Settings, paths: list[Path], progress: bool = True) -> list[IngestOutcome]:
-    """Ingest files and folders into every store, with a progress bar on stderr."""
+    """Ingest files and folders into every store, with progress on stderr: a bar on a terminal,
+    else one line per stage of each file (:class:`ui.ingest_view.StageLines`)."""
     from index.library import Library
+    from ui.ingest_view import StageLines
 
     files = list(iter_report_files(paths))
     outcomes: list[IngestOutcome] = []
@@ -115,6 +117,9 @@ def run_ingest(settings: Settings, paths: list[Path], progress: bool = True) -> 
                     bar.update(task, description=f"ingesting {escape(printable(path.name))}")
                     outcomes.append(library.ingest_one(path))
                     bar.advance(task)
+        elif progress:
+            lines = StageLines(lambda line: click.echo(line, err=True), len(files))
+            outcomes = [library.ingest_one(path, lines.for_file(n, path)) for n, path in enumerate(files, start=1)]
         else:
             outcomes = [library.ingest_one(path) for path in files]
         library.refresh(wait=True)

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from ingest.discover import unsupported_in_folders
 from ingest.names import printable, storable
-from ingest.pipeline import STATUS_DUPLICATE, STATUS_FAILED, STATUS_SKIPPED, STATUS_UNCHANGED, IngestOutcome
+from ingest.pipeline import (
+    STATUS_DUPLICATE,
+    STATUS_FAILED,
+    STATUS_SKIPPED,
+    STATUS_UNCHANGED,
+    IngestOutcome,
+    StageCallback,
+)
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,6 +54,48 @@ def outcome_line(o: IngestOutcome) -> str:
         extra += f" (replaces {', '.join(o.replaced)})"
     text = f" · {o.text_facts} text facts" if o.text_facts else ""
     return f"{head} · {o.tables} tables ({std}) · {o.facts} facts{text} · {checks}{extra}"
+
+
+STAGE_WORDS = {
+    "read": "读取 / read", "tables": "识别表格 / tables", "check": "校验 / checks",
+    "embed": "索引 / embedding", "store": "写入 / storing", "done": "完成 / done",
+}  # fmt: skip
+"""What a stage of :meth:`index.library.Library.ingest` is called in a stage line."""
+
+
+class StageLines:
+    """One line per stage of each file (for output that is not a terminal, where a progress
+    bar would be garbage): ``[1/3] report.pdf: 识别表格 / tables (30 页 / pages, 4.1 s)``.
+
+    Args:
+        echo: prints one line.
+        count: how many files the batch has.
+    """
+
+    def __init__(self, echo: Callable[[str], None], count: int) -> None:
+        self.echo = echo
+        self.count = count
+
+    def for_file(self, number: int, path: Path) -> StageCallback:
+        """The ``on_stage`` callback of file ``number`` (1-based) of the batch."""
+        started = time.monotonic()
+        last: list[str] = []
+        pages: list[int] = []
+
+        def on_stage(stage: str, done: int | None = None, total: int | None = None) -> None:
+            if total:
+                pages[:] = [total]
+            if last and last[-1] == stage:
+                return  # a stage moving on (pages) is not a new line
+            last.append(stage)
+            notes = [f"{pages[0]} 页 / pages"] if pages and stage == "tables" else []
+            if stage != "read":
+                notes.append(f"{time.monotonic() - started:.1f} s")
+            note = f" ({', '.join(notes)})" if notes else ""
+            word = STAGE_WORDS.get(stage, printable(stage))
+            self.echo(f"[{number}/{self.count}] {printable(path.name)}: {word}{note}")
+
+        return on_stage
 
 
 def skipped_outcomes(paths: Sequence[Path]) -> list[IngestOutcome]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -26,3 +27,26 @@ def test_empty_home_lists_nothing_and_says_what_to_do(tmp_path: Path) -> None:
     assert "budgetqa ingest" in result.output
     missing = CliRunner().invoke(cli, ["--home", str(tmp_path), "facts", "nope"])
     assert missing.exit_code == 1 and "no report" in missing.output
+
+
+def test_ingest_into_a_pipe_prints_a_line_per_stage_then_the_summary(tmp_path: Path, sample_paths: list[Path]) -> None:
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "--home", str(tmp_path / "home"), "ingest", *map(str, sample_paths)],
+        check=False, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout
+    lines = done.stdout.strip().splitlines()
+    count = len(sample_paths)
+    for number, path in enumerate(sample_paths, start=1):
+        mine = [line for line in lines if line.startswith(f"[{number}/{count}] {path.name}: ")]
+        words = [line.split(": ", 1)[1].split(" (")[0] for line in mine]
+        assert words == ["读取 / read", "识别表格 / tables", "校验 / checks", "索引 / embedding", "写入 / storing",
+                         "完成 / done"], mine  # fmt: skip
+        assert re.search(r"识别表格 / tables \(\d+ 页 / pages, \d+\.\d s\)", mine[1])
+    stage_end = max(i for i, line in enumerate(lines) if line.startswith("["))
+    assert sum(line.startswith("✓ ") for line in lines[stage_end:]) == count  # outcomes after the stages
+    assert lines[-1] == f"{count} ingested, 0 failed"
