@@ -130,7 +130,10 @@ _SUM_ASK = re.compile(r"一共|总共|合计|共计|加起来|加在一起|总�
 
 def _items(question: str, ctx: ReportContext) -> list[str]:
     """The items of a question naming several (``人大立法、人大监督…这五项``): each one's words."""
-    pieces = re.split(r"、|以及|和|及", norm(question))
+    text = norm(question)
+    for name in sorted(unit_names(ctx.record), key=len, reverse=True):
+        text = text.replace(name, "")  # 规划和自然资源局: the unit's own 和 lists nothing
+    pieces = re.split(r"、|以及|和|及", text)
     items = [content(p, ctx) for p in pieces]
     return items if len(pieces) >= 2 and all(len(i) >= 2 for i in items) else []
 
