@@ -337,6 +337,18 @@ class Backend:
         job.done.wait()
         return job.outcomes()
 
+    def remove(self, report_id: str) -> bool:
+        """Remove a report from every store, as ``budgetqa remove`` does (in the ingest child, after
+        any upload in progress), then build the engine without it; False if there is no such report.
+
+        Raises:
+            RuntimeError: the removal failed (the message says why, in Chinese).
+        """
+        removed = self._ingester.remove(report_id)
+        if removed:
+            self._build()
+        return removed
+
     def _ingest_file(self, path: Path, on_stage: StageCallback) -> IngestOutcome:
         """One upload, ingested in the child process (never holds this process's interpreter)."""
         return self._ingester.ingest(path, on_stage)

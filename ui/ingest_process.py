@@ -6,6 +6,7 @@ long-lived child process (started on the first upload, kept for the next ones so
 embedder is loaded once, run at a lower CPU priority) ingests a file at a time into the home
 with its own :class:`index.library.Library`, refreshes the keyword index, and reports its
 stages back. The server only builds the new engine once the child says the file is stored.
+Removals from the page run in the same child, so they take turns with uploads.
 
 If the child dies (killed, out of memory), the file's outcome says so and the next upload
 starts a new child; the store is left as SQLite's transactions leave it (all or nothing).
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
 """How often the server checks that the child is still alive while it waits."""
+REMOVE = "remove"
+"""The request kind of a removal (an ingest request is ``(request_id, path)``)."""
 
 
 def _call(method: Callable[..., Any], *args: Any, **optional: Any) -> Any:
@@ -40,7 +43,8 @@ def _call(method: Callable[..., Any], *args: Any, **optional: Any) -> Any:
 
 
 def _child(settings: Settings, requests: Any, replies: Any) -> None:
-    """The child's loop: ``(request_id, path)`` in, ``("stage", …)`` and ``("done", …)`` out."""
+    """The child's loop: ``(request_id, path)`` in, ``("stage", …)`` and ``("done", …)`` out;
+    ``(request_id, REMOVE, report_id)`` in, ``("removed", request_id, found, error)`` out."""
     nice = getattr(settings, "ingest_nice", 10)
     if nice:
         try:
@@ -61,6 +65,14 @@ def _child(settings: Settings, requests: Any, replies: Any) -> None:
                 continue
             if item is None:
                 return
+            if len(item) == 3 and item[1] == REMOVE:
+                request_id, _, report_id = item
+                try:
+                    replies.put(("removed", request_id, library.remove(report_id), ""))
+                except Exception as exc:  # the child must survive any removal; the page says why
+                    log.exception("removal of %s failed", report_id)
+                    replies.put(("removed", request_id, False, f"{type(exc).__name__}: {exc}"))
+                continue
             request_id, path = item
 
             def on_stage(stage: Any, done: Any = None, total: Any = None, *_: Any, _id: str = request_id,
@@ -126,6 +138,34 @@ class IngestProcess:
                     on_stage(*rest)
                 elif kind == "done":
                     return rest[0]
+
+    def remove(self, report_id: str) -> bool:
+        """Remove a report (by id or unique prefix) in the child, after any file it is ingesting,
+        with :meth:`index.library.Library.remove`; False if there is no such report.
+
+        Raises:
+            RuntimeError: the removal failed or the child died (the message says so, in Chinese).
+        """
+        with self._lock:
+            self._ensure()
+            request_id = uuid.uuid4().hex
+            self._requests.put((request_id, REMOVE, report_id))
+            while True:
+                try:
+                    message = self._replies.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    if not self._process.is_alive():
+                        code = self._process.exitcode
+                        self._process = None
+                        raise RuntimeError(f"导入进程意外退出（代码 {code}），报告未删除，请重试") from None
+                    continue
+                kind, rid, *rest = message
+                if rid != request_id or kind != "removed":
+                    continue  # left over from an earlier request whose wait ended early
+                found, error = rest
+                if error:
+                    raise RuntimeError(f"删除失败（{error}）")
+                return bool(found)
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the child after its current file."""

@@ -67,6 +67,8 @@ def build_app(backend: Backend, read_only: bool = False, credentials: Credential
         outputs = [library.reports, chat.unit, chat.year, chat.examples]
         if library.ingest_done is not None:
             library.ingest_done.then(views, None, outputs, queue=False)
+        if library.remove_done is not None:
+            library.remove_done.then(views, None, outputs, queue=False)
         demo.load(views, None, outputs, queue=False)
     return demo
 

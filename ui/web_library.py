@@ -3,8 +3,9 @@
 Uploads are ingested by the backend's background worker (:mod:`ui.ingest_jobs`): the handler
 only starts the job and reports its progress every :data:`POLL_SECONDS` (stage, pages if the
 library says, seconds so far, and when each report can be asked about), so questions in other
-sessions are answered meanwhile. With credentials (:mod:`ui.web_auth`), the upload controls
-appear only after logging in, and the ingest handler checks the session's login itself.
+sessions are answered meanwhile. A report can be removed too (删除, then 确认删除), as
+``budgetqa remove`` does. With credentials (:mod:`ui.web_auth`), the upload and removal
+controls appear only after logging in, and their handlers check the session's login themselves.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class LibraryTab:
     reports: Any
     ingest_done: Any = None
     """The dependency of the ingest event (chain ``.then`` to refresh other parts of the page)."""
+    remove_done: Any = None
+    """The dependency of the confirmed removal (chain ``.then`` likewise)."""
 
 
 def _file_line(state: FileState, now: float) -> str:
@@ -67,6 +70,33 @@ def progress_markdown(job: IngestJob, now: float | None = None) -> str:
     return "\n\n".join([head, bar, *(_file_line(f, now) for f in files)])
 
 
+def report_choices(backend: Backend) -> list[tuple[str, str]]:
+    """The reports as (label, report id) choices for the removal list."""
+    choices = []
+    for record in backend.records():
+        r = record.report
+        label = f"{r.unit_name or '未识别单位'} {r.fiscal_year or '?'}年 {r.kind}（{r.source_file}，{r.report_id[:8]}）"
+        choices.append((label, r.report_id))
+    return choices
+
+
+def remove_report(backend: Backend, report_id: str | None, allowed: bool) -> tuple[str, bool]:
+    """Remove a report (its removal confirmed) if the session may; returns (the message to
+    show, whether it was removed)."""
+    if not allowed:
+        return "请先登录再删除报告。", False
+    if not report_id:
+        return "请先选择要删除的报告。", False
+    label = next((name for name, rid in report_choices(backend) if rid == report_id), report_id)
+    try:
+        removed = backend.remove(report_id)
+    except RuntimeError as exc:
+        return f"删除失败：{md_escape(str(exc))}", False
+    if not removed:
+        return f"没有这份报告（{md_escape(report_id)}），可能已被删除。", False
+    return f"已删除：{md_escape(label)}。", True
+
+
 def build_library_tab(
     backend: Backend,
     read_only: bool,
@@ -96,22 +126,11 @@ def build_library_tab(
         ingest_log = gr.Markdown(elem_id="bq-ingest-log")
         if credentials is not None:
             with gr.Group(elem_id="bq-login") as login_group:
-                gr.Markdown("上传报告需要先登录。")
+                gr.Markdown("上传或删除报告需要先登录。")
                 user = gr.Textbox(label="用户名", elem_id="bq-user")
                 password = gr.Textbox(label="密码", type="password", elem_id="bq-password")
                 login = gr.Button("登录", elem_id="bq-login-button")
                 login_message = gr.Markdown(elem_id="bq-login-message")
-
-            def do_login(name: str, secret: str, state: ChatSession | None) -> tuple[Any, ...]:
-                state = state or backend.new_session()
-                if not credentials.check(name or "", secret or ""):
-                    time.sleep(1.0)  # slows down guessing
-                    return state, "用户名或密码不对。", gr.skip(), gr.skip(), ""
-                state.can_upload = True
-                return state, "", gr.Group(visible=True), gr.Group(visible=False), ""
-
-            login.click(do_login, [user, password, session], [session, login_message, upload_group, login_group,
-                                                               password])  # fmt: skip
 
         def do_ingest(files: list[str] | None, state: ChatSession | None) -> Any:
             if credentials is not None and not (state is not None and state.can_upload):
@@ -133,4 +152,51 @@ def build_library_tab(
     tab.reports = gr.Dataframe(headers=REPORT_HEADERS, interactive=False, wrap=True, elem_id="bq-reports",
                                label="已导入的报告（识别的表、勾稽校验结果）",
                                value=report_rows(backend.records()) or None)  # fmt: skip
+    if read_only:
+        return tab
+    remove_group = _removal(backend, credentials, session, tab)
+    if credentials is not None:
+
+        def do_login(name: str, secret: str, state: ChatSession | None) -> tuple[Any, ...]:
+            state = state or backend.new_session()
+            if not credentials.check(name or "", secret or ""):
+                time.sleep(1.0)  # slows down guessing
+                return state, "用户名或密码不对。", gr.skip(), gr.skip(), gr.skip(), ""
+            state.can_upload = True
+            return state, "", gr.Group(visible=True), gr.Group(visible=True), gr.Group(visible=False), ""
+
+        login.click(do_login, [user, password, session],
+                    [session, login_message, upload_group, remove_group, login_group, password])  # fmt: skip
     return tab
+
+
+def _removal(backend: Backend, credentials: Credentials | None, session: Any, tab: LibraryTab) -> Any:
+    """The removal controls (pick a report, 删除, then 确认删除 or 取消); returns their group,
+    hidden until login when there are credentials."""
+    with gr.Group(visible=credentials is None, elem_id="bq-remove") as remove_group:
+        pick = gr.Dropdown(choices=report_choices(backend), value=None, label="删除报告", elem_id="bq-remove-pick")
+        remove = gr.Button("删除", variant="secondary", elem_id="bq-remove-button")
+        with gr.Row(visible=False) as confirm_row:
+            confirm = gr.Button("确认删除", variant="stop", elem_id="bq-remove-confirm")
+            cancel = gr.Button("取消", elem_id="bq-remove-cancel")
+    message = gr.Markdown(elem_id="bq-remove-message")
+
+    def ask_to_confirm(report_id: str | None) -> tuple[Any, ...]:
+        if not report_id:
+            return "请先选择要删除的报告。", gr.Row(visible=False)
+        label = next((name for name, rid in report_choices(backend) if rid == report_id), report_id)
+        return f"确定要删除 **{md_escape(label)}** 吗？删除后不能撤销（可以重新上传）。", gr.Row(visible=True)
+
+    def do_remove(report_id: str | None, state: ChatSession | None) -> tuple[Any, ...]:
+        allowed = credentials is None or (state is not None and state.can_upload)
+        text, removed = remove_report(backend, report_id, allowed)
+        pick_update = gr.Dropdown(choices=report_choices(backend), value=None) if removed else gr.skip()
+        return text, gr.Row(visible=False), pick_update
+
+    remove.click(ask_to_confirm, pick, [message, confirm_row], queue=False)
+    cancel.click(lambda: ("已取消。", gr.Row(visible=False)), None, [message, confirm_row], queue=False)
+    tab.remove_done = confirm.click(do_remove, [pick, session], [message, confirm_row, pick],
+                                    concurrency_id="upload", show_progress="minimal")  # fmt: skip
+    if tab.ingest_done is not None:
+        tab.ingest_done.then(lambda: gr.Dropdown(choices=report_choices(backend)), None, pick, queue=False)
+    return remove_group

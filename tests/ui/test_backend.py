@@ -22,6 +22,7 @@ from ui.backend import (
     answer_markdown,
     citation_choice,
     example_questions,
+    md_escape,
     outcome_line,
     report_rows,
     scoped_question,
@@ -191,6 +192,24 @@ def test_the_page_builds_with_a_fake_engine(tmp_path: Path) -> None:
     backend = Backend(Settings(home=tmp_path), engine_factory=FakeEngine)
     try:
         assert isinstance(build_app(backend), gradio.Blocks)
+    finally:
+        backend.close()
+
+
+def test_removal_controls_are_not_on_a_read_only_page(tmp_path: Path) -> None:
+    pytest.importorskip("gradio")
+    from ui.web import build_app
+    from ui.web_auth import load_credentials
+
+    backend = Backend(Settings(home=tmp_path), engine_factory=FakeEngine)
+    try:
+        for options, shown in [({"read_only": True}, False), ({}, True),
+                               ({"credentials": load_credentials(None, "wang:pw")}, True)]:  # fmt: skip
+            components = build_app(backend, **options).get_config_file()["components"]
+            props = {c.get("props", {}).get("elem_id"): c.get("props", {}) for c in components}
+            assert ("bq-remove-confirm" in props) == shown, options
+            if "credentials" in options:  # behind the login, like the upload controls
+                assert props["bq-remove"]["visible"] is False and props["bq-upload"] is not None
     finally:
         backend.close()
 
@@ -384,6 +403,36 @@ def test_a_real_ingest_shows_the_page_its_stages_and_pages(tmp_path: Path, sampl
     fractions = [fraction for _, fraction, _ in seen]
     assert fractions == sorted(fractions) and 0 < fractions[-1] < 1  # the bar only moves forward
     assert any(re.search(r"读取，第 \d+/\d+ 页", text) for _, _, text in seen)
+
+
+def test_a_report_is_removed_from_the_page_as_with_budgetqa_remove(tmp_path: Path, sample_home: Path) -> None:
+    import shutil
+
+    from index.library import Library
+    from ui.web_library import remove_report, report_choices
+
+    home = tmp_path / "home"
+    shutil.copytree(sample_home, home)
+    backend = Backend(Settings(home=home), engine_factory=FakeEngine)
+    try:
+        choices = report_choices(backend)
+        assert len(choices) == 2 and all(label.endswith(f"{rid[:8]}）") for label, rid in choices)
+        label, gone = next((label, rid) for label, rid in choices if label.startswith("青山市人民政府办公室"))
+        assert remove_report(backend, gone, allowed=False) == ("请先登录再删除报告。", False)
+        assert remove_report(backend, None, allowed=True) == ("请先选择要删除的报告。", False)
+        assert [rid for _, rid in report_choices(backend)].count(gone) == 1  # nothing removed yet
+        message, removed = remove_report(backend, gone, allowed=True)
+        assert removed and message == f"已删除：{md_escape(label)}。"
+        assert [r.report.report_id for r in backend.records()] == [rid for _, rid in choices if rid != gone]
+        assert not backend.remove(gone)  # gone already
+        assert "没有这份报告" in remove_report(backend, gone, allowed=True)[0]
+    finally:
+        backend.close()
+    with Library(Settings(home=home)) as library:  # every store, as after budgetqa remove
+        state = library.check()
+        assert state.ok and state.reports == 1 and state.chunks == state.vectors > 0
+        assert gone not in {c.report_id for c in library.chunks.all()} and gone not in library.vector.report_ids()
+        assert library.keyword.count() == state.chunks
 
 
 def test_credentials_come_from_a_file_or_the_environment(tmp_path: Path) -> None:
