@@ -23,7 +23,7 @@ from qa import weights as W
 from qa.compose import answered
 from qa.compute import fmt
 from qa.context import ReportContext
-from qa.lexicon import norm
+from qa.lexicon import CONCEPTS, find_concepts, norm
 from qa.model import Answer, Citation
 from qa.scope import unit_names
 from qa.understand import CHANGE_WORDS, VS_LAST_YEAR
@@ -145,6 +145,8 @@ def measure_answer(question: str, ctx: ReportContext, facts: Sequence[TextFact],
     if items and measure in ("change", "last_year"):
         return _several(question, ctx, facts, measure, items)
     found = candidates(facts, measure, content(question, ctx), ctx.year)
+    if not found and measure in ("change", "last_year"):
+        return _from_parts(question, ctx, facts, measure)
     if not found:
         return _derived_rate(question, ctx, facts) if measure == "growth_rate" else None
     best = found[0]
@@ -159,6 +161,49 @@ def measure_answer(question: str, ctx: ReportContext, facts: Sequence[TextFact],
     else:
         text = f"{parts[0]}。出处：{ctx.title()}说明部分“{citations[0].quote}”"
     return answered(question, text, citations, value, best.fact.unit, best.fact.formula or None)
+
+
+def _parts_of(key: str, depth: int = 2) -> list[list[str]]:
+    """Ways to write a total as its parts (domain.md: 三公经费 = 因公出国（境）费 + 公务用车购置及运行维护费
+    + 公务接待费, the car costs = 购置费 + 运行维护费): each a list of concept keys, the direct parts
+    first, then with a part itself written as its parts."""
+    direct = [c.key for c in CONCEPTS if c.parent == key]
+    if not direct:
+        return []
+    ways = [direct]
+    if depth > 1:
+        for n, part in enumerate(direct):
+            for sub in _parts_of(part, depth - 1):
+                ways.append(direct[:n] + sub + direct[n + 1 :])
+    return ways
+
+
+def _from_parts(question: str, ctx: ReportContext, facts: Sequence[TextFact], measure: str) -> Answer | None:
+    """Last year's figure (or the change) of a total the text states only part by part: the parts'
+    figures summed, formula shown (上年“三公”经费 = 出国 76 + 公车 156.60 + 接待 443.50)."""
+    wholes = [m.concept.key for m in find_concepts(question) if _parts_of(m.concept.key)]
+    for whole in wholes[:1]:
+        for keys in _parts_of(whole):
+            chosen: list[TextFact] = []
+            for key in keys:
+                found = [c for c in candidates(facts, measure, norm(key), ctx.year) if c.fact not in chosen]
+                if not found:
+                    break
+                chosen.append(found[0].fact)
+            if len(chosen) != len(keys) or len({f.unit for f in chosen}) != 1:
+                continue
+            unit = chosen[0].unit
+            total = sum((f.value for f in chosen), Decimal(0))
+            shown = [f"({fmt(f.value)})" if f.value < 0 else fmt(f.value) for f in chosen]
+            formula = " + ".join(shown) + f" = {fmt(total)} {unit}"
+            parts = "；".join(_described(f, measure) for f in chosen)
+            size = abs(total) if measure == "change" else total
+            word = ("减少" if total < 0 else "增加") if measure == "change" else ""
+            what = f"{chosen[0].year}年{whole}" if measure == "last_year" and chosen[0].year else whole
+            text = (f"{what}{'比上年' if measure == 'change' else ''}{word}{fmt(size)}{unit}（报告未直接给出，"
+                    f"由各组成部分相加：{formula}）。其中：{parts}。出处：{ctx.title()}说明部分。")  # fmt: skip
+            return answered(question, text, [_citation(ctx, f) for f in chosen], size, unit, formula)
+    return None
 
 
 def _derived_rate(question: str, ctx: ReportContext, facts: Sequence[TextFact]) -> Answer | None:

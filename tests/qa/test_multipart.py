@@ -36,3 +36,13 @@ def test_every_part_answered_with_its_own_citation(text_engine: QAEngine) -> Non
     assert answer.value == Decimal("33.95")
     assert "33.95" in answer.answer and "119.56" in answer.answer
     assert len(answer.citations) >= 2  # one per part
+
+
+def test_a_total_is_written_as_its_parts_from_the_lexicon() -> None:
+    from qa.text_measures import _parts_of
+
+    ways = _parts_of("三公经费")
+    assert sorted(ways[0]) == sorted(["公务接待费", "公务用车购置及运行维护费", "因公出国（境）费"])
+    # the car costs written as their own parts too
+    assert any("公务用车购置费" in way and "公务用车运行维护费" in way for way in ways[1:])
+    assert _parts_of("公务接待费") == []
