@@ -23,7 +23,7 @@ from typing import Protocol
 
 from ingest.store import ReportRecord
 from qa.model import STATUS_AMBIGUOUS, Answer
-from qa.scope import mention_spans, resolve_scope
+from qa.scope import resolve_scope
 
 _FILLER_HEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|请问|再看看?|然后)[，,、\s]*")
 _PRONOUN = re.compile(r"它们的|它的|它|该单位的?|该部门的?|这个单位的?|这个部门的?|这家单位的?")
@@ -105,8 +105,7 @@ class Conversation:
             return question
         records = self.engine.records()
         scope = resolve_scope(question, records)
-        text, spans = mention_spans(question, records)
-        rest = _without(text, spans)
+        rest = _without(scope.text, scope.spans)
         years = [int(y) for y in _YEAR_WORD.findall(rest)]
         rest = _YEAR_WORD.sub("", rest)
         if last.year is not None:
@@ -143,8 +142,7 @@ class Conversation:
         years = scope.years or tuple(
             dict.fromkeys(r.report.fiscal_year for r in cited if r.report.fiscal_year)
         )
-        text, spans = mention_spans(asked, records)
-        topic = _without(_YEAR_WORD.sub("", _without(text, spans)), []).strip()
+        topic = _YEAR_WORD.sub("", _without(scope.text, scope.spans)).strip()
         topic = _FILLER_HEAD.sub("", _PRONOUN.sub("", topic)).lstrip("的")
         if not units and self.last is not None:
             units = self.last.units
@@ -152,7 +150,7 @@ class Conversation:
         self.last = Turn(asked, tuple(units), year, topic or (self.last.topic if self.last else ""))
 
 
-def _without(text: str, spans: list[tuple[int, int]]) -> str:
+def _without(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     """The text with the spans cut out."""
     out, at = [], 0
     for start, end in sorted(spans):

@@ -11,7 +11,7 @@ body no report is from (``北京市财政局``), is reported so the question can
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.store import ReportRecord
 from ingest.unit_names import NOT_PLACE_WORDS, abbreviates, aliases, canonical_text
@@ -137,20 +137,12 @@ def _claims(text: str, records: list[ReportRecord]) -> tuple[dict[str, int], dic
     return claimed, owners
 
 
-def mention_spans(question: str, records: list[ReportRecord]) -> tuple[str, list[tuple[int, int]]]:
-    """The question as scope reads it (normalised, formal names shortened) and the spans in it
-    that name a unit (for a conversation: what is left when unit names are taken out)."""
-    text = canonical_text(norm(question))
-    _, owners = _claims(text, records)
-    return text, sorted(owners)
-
-
-def _named_records(text: str, records: list[ReportRecord]) -> tuple[dict[str, list[ReportRecord]], bool]:
-    """Unit name → its records, for every unit the question names (longest mentions claim first),
-    and whether every mention is shared by several units (a short name like 司法局 that two
-    districts' offices both answer to: the question does not say which)."""
-    text = canonical_text(text)
-    claimed, owners = _claims(text, records)
+def _named_records(
+    claimed: dict[str, int], owners: dict[tuple[int, int], set[str]], records: list[ReportRecord]
+) -> tuple[dict[str, list[ReportRecord]], bool]:
+    """Unit name → its records, for every unit the question names (:func:`_claims`: longest
+    mentions claim first), and whether every mention is shared by several units (a short name
+    like 司法局 that two districts' offices both answer to: the question does not say which)."""
     named_alone = {unit for units in owners.values() if len(units) == 1 for unit in units}
     if named_alone:  # 临沧市政府办…市政府办工作经费: a name others share adds no unit to one named
         claimed = {unit: at for unit, at in claimed.items() if unit in named_alone}
@@ -236,6 +228,10 @@ class Scope:
     year_before: bool = False
     """The named year has no report but the next year's report is in scope: it states last
     year's figures only through its comparisons (比上年增加/减少)."""
+    text: str = ""
+    """The question as scope read it (normalised, formal names shortened)."""
+    spans: tuple[tuple[int, int], ...] = ()
+    """Where :attr:`text` names a unit (what is left without them: the question's content)."""
 
 
 _ORG = re.compile(
@@ -258,10 +254,17 @@ def _unknown_unit(text: str, records: list[ReportRecord]) -> str:
 
 
 def resolve_scope(question: str, records: list[ReportRecord]) -> Scope:
-    """The reports a question names (see the module docstring)."""
+    """The reports a question names (see the module docstring), with where it names them."""
     text = canonical_text(norm(question))
+    claimed, owners = _claims(text, records)
+    scope = _resolve(text, records, *_named_records(claimed, owners, records))
+    return replace(scope, text=text, spans=tuple(sorted(owners)))
+
+
+def _resolve(
+    text: str, records: list[ReportRecord], named: dict[str, list[ReportRecord]], shared: bool
+) -> Scope:
     years, _ = _years(text)
-    named, shared = _named_records(text, records)
     all_units = bool(_ALL_UNITS.search(text))
     if shared:
         # a name several units answer to: those units are the pool, none is named

@@ -51,11 +51,17 @@ class Candidate:
     matched: int
 
 
-def content(question: str, ctx: ReportContext) -> str:
-    """The question's item words: unit names, years and measure words taken out."""
+def _without_unit(question: str, ctx: ReportContext) -> str:
+    """The normalised question without the report's unit names."""
     text = norm(question)
     for name in sorted(unit_names(ctx.record), key=len, reverse=True):
         text = text.replace(name, "")
+    return text
+
+
+def content(question: str, ctx: ReportContext) -> str:
+    """The question's item words: unit names, years and measure words taken out."""
+    text = _without_unit(question, ctx)
     text = re.sub(r"20\d{2}年度?", "", text)
     return _NOT_CONTENT.sub("", text)
 
@@ -130,10 +136,8 @@ _SUM_ASK = re.compile(r"一共|总共|合计|共计|加起来|加在一起|总�
 
 def _items(question: str, ctx: ReportContext) -> list[str]:
     """The items of a question naming several (``人大立法、人大监督…这五项``): each one's words."""
-    text = norm(question)
-    for name in sorted(unit_names(ctx.record), key=len, reverse=True):
-        text = text.replace(name, "")  # 规划和自然资源局: the unit's own 和 lists nothing
-    pieces = re.split(r"、|以及|和|及", text)
+    # 规划和自然资源局: the unit's own 和 lists nothing
+    pieces = re.split(r"、|以及|和|及", _without_unit(question, ctx))
     items = [content(p, ctx) for p in pieces]
     return items if len(pieces) >= 2 and all(len(i) >= 2 for i in items) else []
 

@@ -25,7 +25,7 @@ from ingest.catalog import classify_title
 from ingest.store import ReportRecord
 from qa.lexicon import COLUMN_WORDS, TABLE_HINTS, ConceptMatch, find_concepts, norm
 from qa.narrative_query import Query, parse_question, question_parts
-from qa.scope import Scope, latest, mention_spans, resolve_scope
+from qa.scope import Scope, latest, resolve_scope
 
 log = logging.getLogger(__name__)
 
@@ -434,10 +434,9 @@ def _last_year_named(text: str, scope: Scope, records: list[ReportRecord]) -> st
     return re.sub(rf"(比|较|与|同|跟)\s*{years[0] - 1}\s*年度?", r"\1上年", text)
 
 
-def _unit_words(question: str, records: list[ReportRecord], scope: Scope) -> tuple[str, ...]:
+def _unit_words(scope: Scope) -> tuple[str, ...]:
     """The words the question names its units with (as scope read them), and their full names."""
-    text, spans = mention_spans(question, records)
-    said = [text[start:end] for start, end in spans]
+    said = [scope.text[start:end] for start, end in scope.spans]
     return tuple(dict.fromkeys([*said, *(norm(r.report.unit_name) for r in scope.records)]))
 
 
@@ -500,7 +499,7 @@ def understand(question: str, records: list[ReportRecord]) -> Intent:
         lacking=scope.lacking,
         asks=asked_measure(_last_year_named(text, scope, records_in), scope.year_before),
         year_before=scope.year_before,
-        unit_words=_unit_words(question, records, scope),
+        unit_words=_unit_words(scope),
     )
     log.debug("intent %s", intent)
     return intent

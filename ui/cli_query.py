@@ -4,6 +4,7 @@ the QA engine (plain text, JSON, batch files, ``--explain``)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,23 @@ import click
 
 from ingest.settings import Settings
 from ui.cli import _dump, _settings, cli
+
+
+def _batch_questions(batch: Path) -> Iterator[tuple[dict[str, Any], str]]:
+    """``(item, question)`` for each non-blank line ``{"id", "question"}`` of a JSONL file.
+
+    Raises:
+        click.ClickException: a line that is not such an object (its number said).
+    """
+    for n, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            question = item["question"]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise click.ClickException(f'{batch}:{n}: 需要 {{"id", "question"}} / bad line: {exc}') from exc
+        yield item, question
 
 
 def _hit_json(rank: int, hit: Any) -> dict[str, Any]:
@@ -95,16 +113,7 @@ def search(
     )
     try:
         if batch:
-            for n, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
-                if not line.strip():
-                    continue
-                try:
-                    item = json.loads(line)
-                    question = item["question"]
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise click.ClickException(
-                        f'{batch}:{n}: 需要 {{"id", "question"}} / bad line: {exc}'
-                    ) from exc
+            for item, question in _batch_questions(batch):
                 hits = searcher.search(question, k=k, filters=filters, mode=mode)
                 results = [_hit_json(i, h) for i, h in enumerate(hits, start=1)]
                 click.echo(_dump({"id": item.get("id"), "results": results}))
@@ -236,16 +245,7 @@ def ask(ctx: click.Context, question: str | None, batch: Path | None, as_json: b
     try:
         if batch:
             engine.warm()
-            for n, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
-                if not line.strip():
-                    continue
-                try:
-                    item = json.loads(line)
-                    text = item["question"]
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise click.ClickException(
-                        f'{batch}:{n}: 需要 {{"id", "question"}} / bad line: {exc}'
-                    ) from exc
+            for item, text in _batch_questions(batch):
                 answer = engine.ask(text, id=item.get("id"))
                 click.echo(_dump(answer.to_json()) if as_json else _answer_text(answer))
             return

@@ -101,6 +101,7 @@ class IngestProcess:
         self._process: Any = None
         self._requests: Any = None
         self._replies: Any = None
+        self._exit_code: int | None = None
         self._lock = threading.Lock()
 
     def _ensure(self) -> None:
@@ -122,18 +123,11 @@ class IngestProcess:
             request_id = uuid.uuid4().hex
             self._requests.put((request_id, str(path)))
             while True:
-                try:
-                    message = self._replies.get(timeout=POLL_SECONDS)
-                except queue.Empty:
-                    if not self._process.is_alive():
-                        code = self._process.exitcode
-                        self._process = None
-                        return IngestOutcome(str(path), STATUS_FAILED,
-                                             error=f"{path.name}: 导入进程意外退出（代码 {code}），请重试")  # fmt: skip
-                    continue
-                kind, rid, *rest = message
-                if rid != request_id:
-                    continue  # left over from a file whose wait ended early
+                message = self._reply(request_id)
+                if message is None:
+                    return IngestOutcome(str(path), STATUS_FAILED,
+                                         error=f"{path.name}: 导入进程意外退出（代码 {self._exit_code}），请重试")  # fmt: skip
+                kind, *rest = message
                 if kind == "stage":
                     on_stage(*rest)
                 elif kind == "done":
@@ -151,21 +145,33 @@ class IngestProcess:
             request_id = uuid.uuid4().hex
             self._requests.put((request_id, REMOVE, report_id))
             while True:
-                try:
-                    message = self._replies.get(timeout=POLL_SECONDS)
-                except queue.Empty:
-                    if not self._process.is_alive():
-                        code = self._process.exitcode
-                        self._process = None
-                        raise RuntimeError(f"导入进程意外退出（代码 {code}），报告未删除，请重试") from None
+                message = self._reply(request_id)
+                if message is None:
+                    raise RuntimeError(f"导入进程意外退出（代码 {self._exit_code}），报告未删除，请重试")
+                kind, *rest = message
+                if kind != "removed":
                     continue
-                kind, rid, *rest = message
-                if rid != request_id or kind != "removed":
-                    continue  # left over from an earlier request whose wait ended early
                 found, error = rest
                 if error:
                     raise RuntimeError(f"删除失败（{error}）")
                 return bool(found)
+
+    def _reply(self, request_id: str) -> tuple[Any, ...] | None:
+        """The child's next message for this request (``(kind, *values)``), or ``None`` when the
+        child died (its exit code in ``_exit_code``). Messages of earlier requests whose wait
+        ended early are skipped."""
+        while True:
+            try:
+                message = self._replies.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if not self._process.is_alive():
+                    self._exit_code = self._process.exitcode
+                    self._process = None
+                    return None
+                continue
+            kind, rid, *rest = message
+            if rid == request_id:
+                return (kind, *rest)
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the child after its current file."""
