@@ -247,7 +247,11 @@ def test_upload_a_shared_pdf_then_ask_about_it(
     assert "成功 1 个，失败 1 个" in log
     assert "✓ putuo_planning_2024_dept_final.pdf" in log and "上海市普陀区规划和自然资源局" in log
     assert "✗ 会议纪要.txt：导入失败" in log
-    assert "上海市普陀区规划和自然资源局" in page.inner_text("#bq-reports")
+    # the report list is refreshed by a follow-up event after the log says 导入完成: wait for it
+    page.wait_for_function(
+        "n => document.querySelector('#bq-reports').innerText.includes(n)",
+        arg="上海市普陀区规划和自然资源局", timeout=ANSWER_TIMEOUT_MS,
+    )  # fmt: skip
     page.screenshot(path=str(shots / "04_library_after_upload.png"), full_page=True)
 
     page.get_by_role("tab", name="问答").click()
