@@ -4,11 +4,14 @@ Three stores hold a report: the SQLite fact store (facts and the ``chunks`` tabl
 written in one transaction), the Chroma vector index and the BM25 keyword index.
 SQLite is the source of truth:
 
-- ingest embeds a report's chunks into Chroma *before* its short SQLite transaction
-  (facts and chunk rows); if anything fails, the transaction rolls back and the vectors
-  it added are deleted again; after the commit, the vectors of the versions it replaced
-  go. Readers never wait: SQLite is in WAL mode, and a search ignores vectors whose chunk
-  is not (yet, or any more) in the ``chunks`` table;
+- ingest commits a report's facts and chunk rows in one short SQLite transaction first
+  (the report is answerable from then on: its figures, and its text once the keyword
+  index is refreshed), *then* embeds its chunks into Chroma; the vectors of the versions
+  it replaced go after the commit. Vectors are a repairable index, never the truth: a
+  chunk without its vector yet is still found by keyword, ``check()`` counts it as
+  pending (expected while the writer is busy) and ``sync()`` / the next ingest embeds
+  it. Readers never wait: SQLite is in WAL mode, and a search ignores vectors whose
+  chunk is not (or not any more) in the ``chunks`` table;
 - every change runs under the home's writer lock (:mod:`ingest.locking`), so writers
   take turns while readers go on;
 - the keyword index is rebuilt from the ``chunks`` table whenever its fingerprint
@@ -23,7 +26,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
@@ -49,9 +52,11 @@ log = logging.getLogger(__name__)
 class Consistency:
     """How the stores compare (``ok`` when they hold exactly the same chunks).
 
-    While a writer is busy (``writer_busy``), the vectors of the report it is about to
-    commit are already in Chroma and the keyword index waits for its batch to end: those
-    differences are expected then and do not make the state not ``ok``.
+    While a writer is busy (``writer_busy``), the report it just committed may still be
+    being embedded (``missing_vectors``) and the keyword index waits for its batch to end:
+    those differences are expected then and do not make the state not ``ok``. With no
+    writer, missing vectors are pending work for ``budgetqa index`` (a writer was
+    stopped while embedding).
     """
 
     reports: int
@@ -65,16 +70,23 @@ class Consistency:
 
     @property
     def ok(self) -> bool:
-        if self.reports_without_chunks or self.missing_vectors:
+        if self.reports_without_chunks:
             return False
-        return self.writer_busy or (not self.stale_vectors and self.keyword_current)
+        return self.writer_busy or (not self.missing_vectors and not self.stale_vectors and self.keyword_current)
 
 
 class Library:
     """Reports on disk, searchable. Loads the embedder and the indexes lazily."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, live: bool = False) -> None:
+        """Args:
+        settings: the home and the embedder's name.
+        embedder: an embedder already loaded (else loaded on first use).
+        live: a long-running reader: its vector index follows what other processes write
+            (see :mod:`index.vector`).
+        """
         self.settings = settings
+        self.live = live
         self.facts = FactStore(settings.db_path)
         self.chunks = ChunkStore(self.facts.connection)
         self._embedder = embedder
@@ -95,11 +107,16 @@ class Library:
         return self._embedder
 
     @property
+    def loaded_embedder(self) -> Embedder | None:
+        """The embedder if it is loaded already (to share with another library), else ``None``."""
+        return self._embedder
+
+    @property
     def vector(self) -> VectorIndex:
         if self._vector is None:
             from index.vector import VectorIndex
 
-            self._vector = VectorIndex(self.settings.home / "chroma", self.embedder)
+            self._vector = VectorIndex(self.settings.home / "chroma", self.embedder, live=self.live)
         return self._vector
 
     @property
@@ -109,6 +126,15 @@ class Library:
 
             self._keyword = KeywordIndex(self.settings.home / "bm25")
         return self._keyword
+
+    def warm_up(self) -> None:
+        """Load the embedder, Chroma and jieba's dictionary now (what an ingest needs after its
+        commit, and a search on its first report), so a long-running process's first upload
+        is answerable sooner."""
+        from index.keyword import tokenize
+
+        self.vector.count()
+        tokenize("公务接待费 4,723.92")
 
     def close(self) -> None:
         if self._vector is not None:
@@ -124,25 +150,60 @@ class Library:
 
     # ---- writing -----------------------------------------------------------------
 
-    def ingest(self, path: Path, on_stage: StageCallback | None = None) -> IngestOutcome:
+    def ingest(self, path: Path, on_stage: StageCallback | None = None, embed: bool = True) -> IngestOutcome:
         """Ingest one file into every store (the keyword index is refreshed by :meth:`refresh`).
 
-        A bad file gives a failed outcome; an unexpected error (a bug, a full disk) is raised
-        after everything of the file was undone (see :meth:`ingest_one` for batches).
+        A bad file gives a failed outcome; an unexpected error (a bug, a full disk) before the
+        commit is raised after everything of the file was undone (see :meth:`ingest_one` for
+        batches). After the commit the report stays whatever happens: a failure to embed it is
+        logged and told in the outcome's ``notes`` (``budgetqa index`` finishes the job).
 
         Args:
             path: the file.
             on_stage: called as ``on_stage(stage, done, total)`` when each stage starts:
                 ``read`` (again with pages done and in all as a PDF's pages are loaded),
-                ``tables``, ``check``, ``embed`` (vectors, before the transaction),
-                ``store`` (the short transaction) and ``done`` — a file that is unchanged,
-                a duplicate or fails skips from where it stopped to ``done``.
+                ``tables``, ``check``, ``store`` (the short transaction: answerable from its
+                end), ``embed`` (vectors, after the commit) and ``done`` — a file that is
+                unchanged, a duplicate or fails skips from where it stopped to ``done``.
+            embed: embed the new chunks now (and any left pending); ``False`` stops after
+                ``store`` and leaves them (and ``done``) to :meth:`embed_committed`, e.g. after
+                the caller has refreshed the keyword index.
         """
         hooks = _IndexWriter(self, on_stage)
-        outcome = Ingestor(self.settings, store=self.facts).ingest(path, hooks=hooks, on_stage=on_stage)
+        with self.lock.held():
+            outcome = Ingestor(self.settings, store=self.facts).ingest(path, hooks=hooks, on_stage=on_stage)
+            if hooks.stored and embed:
+                return self.embed_committed(outcome, on_stage)
+        if on_stage is not None and not hooks.stored:
+            on_stage("done", None, None)
+        return outcome
+
+    def embed_committed(self, outcome: IngestOutcome, on_stage: StageCallback | None = None) -> IngestOutcome:
+        """Embed what an ingest with ``embed=False`` left pending (see :meth:`embed_pending`),
+        then report ``done``; returns its outcome, with a note if embedding failed (the report
+        stays answerable)."""
+        try:
+            self.embed_pending(on_stage)
+        except Exception as exc:  # the report is stored; its vectors can be made later
+            log.exception("embedding after the commit of %s failed", printable(outcome.path))
+            note = f"检索向量未能生成（{type(exc).__name__}: {exc}），运行 budgetqa index 补齐 / vectors pending"
+            outcome = replace(outcome, notes=(*outcome.notes, storable(note)))
         if on_stage is not None:
             on_stage("done", None, None)
         return outcome
+
+    def embed_pending(self, on_stage: StageCallback | None = None) -> int:
+        """Embed every chunk that has no vector yet (a report just committed, or one whose
+        writer was stopped while embedding); returns how many were embedded."""
+        with self.lock.held():
+            missing = self.chunks.ids() - self.vector.ids()
+            if not missing:
+                return 0
+            if on_stage is not None:
+                on_stage("embed", None, None)
+            found = self.chunks.get(missing)
+            self.vector.add([found[i] for i in sorted(found)])
+            return len(found)
 
     def ingest_one(self, path: Path, on_stage: StageCallback | None = None) -> IngestOutcome:
         """:meth:`ingest` for one file of a batch: an unexpected error becomes a failed outcome
@@ -309,29 +370,26 @@ class Library:
 
 def _with_file(chunk, source_file: str, report_id: str):  # type: ignore[no-untyped-def]
     """Chunks re-made from a kept copy keep the original file name and report id."""
-    from dataclasses import replace
-
     return replace(chunk, file=source_file, report_id=report_id)
 
 
 class _IndexWriter:
-    """The index's part of one report's ingest (:class:`ingest.pipeline.StoreHooks`):
-    embed before the store transaction, write the chunk rows inside it, drop the vectors
-    of replaced versions after the commit, or the new vectors after a failure."""
+    """The index's part of one report's ingest (:class:`ingest.pipeline.StoreHooks`): make its
+    chunks before the store transaction, write their rows inside it, drop the vectors of
+    replaced versions after the commit (embedding the new ones is :meth:`Library.embed_pending`)."""
 
     def __init__(self, library: Library, on_stage: StageCallback | None = None) -> None:
         self.library = library
         self.on_stage = on_stage
         self._new: list[Chunk] = []
         self._old: set[str] = set()
+        self.stored = False
+        """The transaction committed."""
 
     def prepare(self, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
         lib = self.library
         self._new = chunks_of(parsed)
         self._old = {c.chunk_id for old in replaced for c in lib.chunks.of_report(old)}
-        if self.on_stage is not None:
-            self.on_stage("embed", None, None)
-        lib.vector.add(self._new)
 
     def write(self, conn: sqlite3.Connection, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
         for old in replaced:
@@ -339,11 +397,13 @@ class _IndexWriter:
         self.library.chunks.write(conn, self._new)
 
     def committed(self, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
+        self.stored = True
         stale = self._old - {c.chunk_id for c in self._new}
         if stale:
-            self.library.vector.delete_ids(stale)
+            try:
+                self.library.vector.delete_ids(stale)
+            except Exception:  # searches skip them; ``budgetqa index`` deletes them
+                log.exception("could not delete %d replaced vectors", len(stale))
 
     def aborted(self, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
-        added = {c.chunk_id for c in self._new} - self.library.chunks.ids()
-        if added:
-            self.library.vector.delete_ids(added)
+        """Nothing was embedded before the transaction: nothing to undo."""

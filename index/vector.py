@@ -11,6 +11,13 @@ embedder changes, the old collection is left alone; :meth:`VectorIndex.needs_ree
 says so, the caller re-adds every chunk and :meth:`VectorIndex.drop_other_collections`
 removes the old vectors. Vectors of two models are never mixed.
 
+Other processes' writes: Chroma keeps one in-memory copy of an index per folder and
+process, so a long-running reader (the web server, whose uploads are written by a child
+process) would never see vectors added after it opened them. Every write rewrites
+``<folder>.stamp``; a *live* index (``VectorIndex(..., live=True)``) checks it before each
+read and, when it changed, opens the folder again through a fresh alias (a symlink in a
+private temporary folder: a new path is a new Chroma instance that reads what is on disk).
+
 Writes are idempotent: :meth:`VectorIndex.add` replaces chunks that are already there
 (by chunk id), deletes are by report id or chunk id, so repeating any of them after a
 crash is safe.
@@ -21,6 +28,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import os
+import shutil
+import tempfile
+import threading
+import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +62,10 @@ ADD_BATCH = 256
 """Chunks embedded and written per step of :meth:`VectorIndex.add`."""
 READ_BATCH = 5000
 """Rows read per page when listing ids or metadata (Chroma caps batch sizes)."""
+STAMP_SUFFIX = ".stamp"
+"""``<chroma folder>.stamp``: rewritten after every change, so live readers see it."""
+RETIRE_SECONDS = 60.0
+"""A live index closes a replaced client this long after replacing it (searches take ms)."""
 
 
 def collection_name(embedder_name: str) -> str:
@@ -126,33 +143,92 @@ class VectorIndex:
             the embedder.
     """
 
-    def __init__(self, path: Path, embedder: Embedder) -> None:
+    def __init__(self, path: Path, embedder: Embedder, live: bool = False) -> None:
         self.path = Path(path)
         self.embedder = embedder
         self.collection_name = collection_name(embedder.name)
+        self.live = live
         self.path.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._aliases: Path | None = Path(tempfile.mkdtemp(prefix="budgetqa-chroma-")) if live else None
+        self._opened = 0
+        self._retired: list[tuple[float, Any]] = []
+        self._seen = self._stamp()
+        self._client, self._collection, self._store = self._open()
+        self._closed = False
+        log.debug("vector index %s: collection %s (%s)", self.path, self.collection_name, embedder.name)
+
+    def _open(self) -> tuple[Any, Any, ChromaVectorStore]:
+        """A Chroma client, this embedder's collection and its llama-index store. A live index
+        opens the folder through a new alias each time, so Chroma (which keeps one in-memory
+        copy per path and process) reads what other processes wrote."""
+        where = self.path
+        if self._aliases is not None:
+            self._opened += 1
+            where = self._aliases / f"v{self._opened}"
+            os.symlink(self.path.resolve(), where)
+        client: Any = None
         try:
-            self._client: Any = chromadb.PersistentClient(
-                path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
-            )
-            self._collection: Any = self._client.get_or_create_collection(
+            client = chromadb.PersistentClient(path=str(where), settings=ChromaSettings(anonymized_telemetry=False))
+            collection = client.get_or_create_collection(
                 self.collection_name,
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embedder": embedder.name, "dim": embedder.dim},
+                metadata={"embedder": self.embedder.name, "dim": self.embedder.dim},
             )
         except Exception as exc:  # chroma raises many kinds
+            if client is not None:
+                client.close()
             raise BudgetQAIndexError(
                 f"cannot open the vector index at {self.path} ({exc}); "
                 "delete that folder and run `budgetqa sync` to rebuild it"
             ) from exc
-        self._check_collection()
-        self._store = ChromaVectorStore(chroma_collection=self._collection)
-        self._closed = False
-        log.debug("vector index %s: collection %s (%s)", self.path, self.collection_name, embedder.name)
+        try:
+            self._check_collection(collection)
+        except BudgetQAIndexError:
+            client.close()
+            raise
+        return client, collection, ChromaVectorStore(chroma_collection=collection)
 
-    def _check_collection(self) -> None:
-        meta = self._collection.metadata or {}
+    # ---- other processes' writes (live indexes) -----------------------------------------------
+
+    @property
+    def _stamp_path(self) -> Path:
+        return self.path.with_name(self.path.name + STAMP_SUFFIX)
+
+    def _stamp(self) -> str:
+        try:
+            return self._stamp_path.read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    def _touch(self) -> None:
+        """Tell live readers (in any process) that the vectors changed."""
+        part = self._stamp_path.with_name(f"{self._stamp_path.name}.{uuid.uuid4().hex}.part")
+        part.write_text(uuid.uuid4().hex, encoding="ascii")
+        part.replace(self._stamp_path)
+
+    def _fresh(self) -> ChromaVectorStore:
+        """The store to read from: for a live index, reopened when another writer changed the
+        vectors since it was opened (the previous client is closed a while later, once no
+        search can still be using it)."""
+        if not self.live or self._stamp() == self._seen:
+            return self._store
+        with self._lock:
+            stamp = self._stamp()
+            if stamp != self._seen and not self._closed:
+                now = time.monotonic()
+                for retired_at, client in [r for r in self._retired if now - r[0] > RETIRE_SECONDS]:
+                    client.close()
+                    self._retired.remove((retired_at, client))
+                self._retired.append((now, self._client))
+                self._seen = stamp
+                self._client, self._collection, self._store = self._open()
+                log.debug("vector index %s reopened: another process changed it", self.path)
+        return self._store
+
+    def _check_collection(self, collection: Any) -> None:
+        meta = collection.metadata or {}
         made_by = meta.get("embedder", self.embedder.name)
         dim = int(meta.get("dim", self.embedder.dim))
         if made_by != self.embedder.name or dim != int(self.embedder.dim):
@@ -163,7 +239,7 @@ class VectorIndex:
             )
         # configuration_json, not configuration: the latter warns about the "legacy" (= no)
         # embedding function that embedding_function=None records.
-        config = self._collection.configuration_json or {}
+        config = collection.configuration_json or {}
         space = (config.get("hnsw") or {}).get("space", "cosine")
         if space != "cosine":
             raise BudgetQAIndexError(
@@ -175,9 +251,16 @@ class VectorIndex:
 
     def close(self) -> None:
         """Release the Chroma client (the store is closed once its last client is)."""
-        if not self._closed:
+        with self._lock:
+            if self._closed:
+                return
             self._closed = True
+            for _, client in self._retired:
+                client.close()
+            self._retired = []
             self._client.close()
+            if self._aliases is not None:
+                shutil.rmtree(self._aliases, ignore_errors=True)
 
     def __enter__(self) -> Self:
         return self
@@ -213,12 +296,14 @@ class VectorIndex:
             if present:
                 self._store.delete_nodes(node_ids=list(present))
             self._store.add(nodes)
+            self._touch()
         if unique:
             log.debug("added %d chunks to %s", len(unique), self.collection_name)
 
     def delete_report(self, report_id: str) -> None:
         """Delete every chunk of a report (no error if it has none)."""
         self._collection.delete(where={"report_id": report_id})
+        self._touch()
         log.debug("deleted report %s from %s", report_id, self.collection_name)
 
     def delete_ids(self, ids: Iterable[str]) -> None:
@@ -226,13 +311,17 @@ class VectorIndex:
         wanted = sorted(set(ids))
         for page in _pages(wanted, READ_BATCH):
             self._store.delete_nodes(node_ids=page)
+        if wanted:
+            self._touch()
 
     # ---- reading ---------------------------------------------------------------------
 
     def _scan(self, include: list[str]) -> Iterator[dict[str, Any]]:
+        self._fresh()
+        collection = self._collection
         offset = 0
         while True:
-            page = self._collection.get(include=include, limit=READ_BATCH, offset=offset)
+            page = collection.get(include=include, limit=READ_BATCH, offset=offset)
             if not page["ids"]:
                 return
             yield page
@@ -255,6 +344,7 @@ class VectorIndex:
 
     def count(self) -> int:
         """How many chunks are stored."""
+        self._fresh()
         return int(self._collection.count())
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[tuple[str, float]]:
@@ -272,7 +362,7 @@ class VectorIndex:
         if k <= 0 or not query.strip() or self.count() == 0:
             return []
         vector = self.embedder.embed_query(query)
-        result = self._store.query(
+        result = self._fresh().query(
             VectorStoreQuery(query_embedding=vector, similarity_top_k=k, filters=to_metadata_filters(filters))
         )
         ids = result.ids or []

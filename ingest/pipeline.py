@@ -93,6 +93,8 @@ class IngestOutcome:
     text_facts: int = 0
     duplicate_of: str = ""
     """For ``duplicate``: the name the same bytes are stored under."""
+    notes: tuple[str, ...] = ()
+    """What went wrong after the report was stored (it is answerable; e.g. vectors pending)."""
 
     @property
     def ok(self) -> bool:
@@ -109,13 +111,13 @@ BeforeRemove = Callable[[sqlite3.Connection, str], None]
 
 class StoreHooks(Protocol):
     """What a stage above ingest does around the short store transaction of one report
-    (the index: embed before, write its chunk rows inside, drop replaced vectors after).
+    (the index: make chunks before, write their rows inside, drop replaced vectors after).
 
     Every method gets the analysed report and the ids of the stored reports it replaces.
     """
 
     def prepare(self, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
-        """Slow work before the transaction (embedding); raising aborts the ingest."""
+        """Work before the transaction (making chunks); raising aborts the ingest."""
 
     def write(self, conn: sqlite3.Connection, parsed: ParsedReport, replaced: tuple[str, ...]) -> None:
         """SQL writes inside the transaction; raising rolls everything back."""
@@ -173,13 +175,13 @@ class Ingestor:
         """Ingest one file; never raises for a bad file (the outcome says what failed).
 
         Runs under the home's writer lock (one writer at a time, readers never wait):
-        reading, parsing and ``hooks.prepare`` (embedding) happen before the store
-        transaction, which only writes rows and is short.
+        reading, parsing and ``hooks.prepare`` happen before the store transaction, which
+        only writes rows and is short.
 
         Args:
             on_stage: told of each stage as it starts: ``read`` (with pages done and in all,
-                for a PDF), ``tables``, ``check``, ``store`` (the transaction). The stages
-                of ``hooks`` (``embed``) and ``done`` are the caller's to report.
+                for a PDF), ``tables``, ``check``, ``store`` (the transaction). Later stages
+                (the index's ``embed``, ``done``) are the caller's to report.
         """
         say = on_stage or ignore_stage
         with self.lock.held():

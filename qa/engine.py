@@ -131,9 +131,12 @@ class QAEngine:
         for record in self.records():
             self.resolver.sentences(self.context(record.report.report_id))
         narrative = narrative_module()
-        if narrative is not None and self._contexts:
-            narrative.find_figures("公务接待费是多少", next(iter(self._contexts.values())).chunks[:1])
-        self.library.keyword.search("公务接待费", 1, None)
+        if narrative is not None:  # reading a question loads its word segmenter (jieba)
+            narrative.as_query("公务接待费是多少")
+            if self._contexts:
+                narrative.find_figures("公务接待费是多少", next(iter(self._contexts.values())).chunks[:1])
+        if self._contexts:
+            self.library.keyword.search("公务接待费", 1, None)
 
     # ---- asking ---------------------------------------------------------------------------
 

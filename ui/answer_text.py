@@ -181,6 +181,7 @@ def outcome_line(outcome: IngestOutcome) -> str:
         f"✓ **{md_escape(name)}**：{state} · {md_escape(what)} · 识别表格 {outcome.tables} 张"
         f"（标准表 {len(outcome.standard_found)}/9）· 数字 {outcome.facts} 个 · 勾稽校验 通过 {outcome.checks_pass}"
         f"，舍入差异 {outcome.checks_rounding}，未通过 {outcome.checks_fail}"
+        + "".join(f" · ⚠ {md_escape(chinese_only(note))}" for note in outcome.notes)
     )
 
 

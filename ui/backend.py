@@ -28,6 +28,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +62,8 @@ log = logging.getLogger(__name__)
 
 WATCH_SECONDS = 2.0
 """How often the watcher looks for reports committed by another process."""
+RETIRE_SECONDS = 60.0
+"""A replaced engine is closed this long after the swap (a question takes well under a second)."""
 
 
 class Engine(Protocol):
@@ -170,6 +173,7 @@ class Backend:
         self._store_lock = threading.Lock()  # opening the shared reading connection
         self._store: FactStore | None = None
         self._generation: Generation | None = None
+        self._retired: list[tuple[float, Generation]] = []  # replaced, closed a while later
         self._tmp = Path(tempfile.mkdtemp(prefix="budgetqa-web-"))
         self._closed = threading.Event()
         self._ingester = IngestProcess(settings)
@@ -259,7 +263,8 @@ class Backend:
                 return current
             from index.library import Library
 
-            library = Library(self.settings)
+            embedder = current.library.loaded_embedder if current is not None else None
+            library = Library(self.settings, embedder=embedder, live=True)
             engine = self._engine_factory(library)
             records = self._reader().reports()
             warm = getattr(engine, "warm", None)
@@ -268,7 +273,22 @@ class Backend:
             examples = validated_examples(records, engine)
             self._generation = Generation(library, engine, records, examples, fingerprint)
             log.info("engine ready: %d reports", len(records))
+            if current is not None:
+                self._retired.append((time.monotonic(), current))
+            self._close_retired()
             return self._generation
+
+    def _close_retired(self, everything: bool = False) -> None:
+        """Close replaced generations once no question can still be using them
+        (:data:`RETIRE_SECONDS` after they were replaced; all of them when closing)."""
+        now = time.monotonic()
+        for retired_at, generation in list(self._retired):
+            if everything or now - retired_at > RETIRE_SECONDS:
+                self._retired.remove((retired_at, generation))
+                try:
+                    generation.library.close()
+                except Exception:  # closing an old generation must never hurt the current one
+                    log.exception("could not close a replaced engine")
 
     def engine(self) -> Engine:
         """The current engine (built on first use)."""
@@ -276,8 +296,18 @@ class Backend:
         return generation.engine if generation is not None else self._build().engine
 
     def warm(self) -> None:
-        """Build and warm the engine now, so the first question is answered quickly."""
-        self._build()
+        """Build and warm the engine now, so the first question (and the first upload, even
+        into an empty home) is answered quickly."""
+        generation = self._build()
+        generation.library.warm_up()
+        warm = getattr(generation.engine, "warm", None)
+        if callable(warm) and not generation.records:  # built without warming: nothing to load then
+            warm()
+
+    def prepare_uploads(self) -> None:
+        """Start the ingest child now (a server that takes uploads), so the first upload does
+        not wait for it to load the embedder and indexes."""
+        self._ingester.start()
 
     def _watch(self) -> None:
         while not self._closed.wait(WATCH_SECONDS):
@@ -285,6 +315,9 @@ class Backend:
                 generation = self._generation
                 if generation is not None and generation.fingerprint != self._fingerprint():
                     self._build()
+                elif self._retired:
+                    with self._build_lock:
+                        self._close_retired()
             except Exception:  # a failed check must not stop the watcher; the next one retries
                 log.exception("could not check the home for new reports")
 
@@ -349,12 +382,16 @@ class Backend:
             self._build()
         return removed
 
-    def _ingest_file(self, path: Path, on_stage: StageCallback) -> IngestOutcome:
-        """One upload, ingested in the child process (never holds this process's interpreter)."""
-        return self._ingester.ingest(path, on_stage)
+    def _ingest_file(
+        self, path: Path, on_stage: StageCallback, on_stored: Callable[[IngestOutcome], None]
+    ) -> IngestOutcome:
+        """One upload, ingested in the child process (never holds this process's interpreter);
+        ``on_stored`` runs when it is committed and keyword-indexed, before it is embedded."""
+        return self._ingester.ingest(path, on_stage, on_stored)
 
     def _after_file(self, outcome: IngestOutcome) -> None:
-        """After each stored file (the child has refreshed the keyword index): a new engine."""
+        """After each stored file (the child has refreshed the keyword index): a new engine.
+        Its vectors come later; the live vector index reads them when they are written."""
         if outcome.ok and outcome.status not in (STATUS_UNCHANGED, STATUS_DUPLICATE):
             self._build()
 
@@ -366,6 +403,8 @@ class Backend:
         generation, self._generation = self._generation, None
         if generation is not None:
             generation.library.close()
+        with self._build_lock:
+            self._close_retired(everything=True)
         if self._store is not None:
             self._store.close()
             self._store = None

@@ -27,19 +27,19 @@ StageCallback = Callable[..., None]
 """``on_stage(stage, done=None, total=None)``: a stage started or moved on (pages done of total)."""
 
 STAGE_NAMES = {
-    "read": "读取", "tables": "识别表格", "check": "校验", "embed": "索引", "store": "写入",
-    "done": "已存入", "keyword": "更新关键词索引",
+    "read": "读取", "tables": "识别表格", "check": "校验", "store": "写入", "keyword": "更新关键词索引",
+    "embed": "生成检索向量", "done": "已存入",
 }  # fmt: skip
 """The stages :meth:`index.library.Library.ingest` reports (and the ingest child's ``keyword``),
 in the page's words; another name is shown as it is."""
-STAGE_SHARE = {"read": 0.0, "tables": 0.5, "check": 0.55, "embed": 0.6, "store": 0.9, "done": 0.95,
-               "keyword": 0.95}  # fmt: skip
+STAGE_SHARE = {"read": 0.0, "tables": 0.5, "check": 0.55, "store": 0.6, "keyword": 0.65, "embed": 0.7,
+               "done": 0.95}  # fmt: skip
 """How far into a file each stage starts (0..1, for the bar); ``read`` moves on with the pages
 up to the share of ``tables``."""
-EMBED_STAGES: frozenset[str] = frozenset()
+EMBED_STAGES: frozenset[str] = frozenset({"embed"})
 """Stages reported while a report's figures are already stored and only its vectors are still
-being written. None today: the library embeds *before* its short store transaction (``embed``
-comes before ``store``), so the figures cannot be asked about during ``embed``."""
+being written: the library commits first and embeds after (the file is answerable once the
+worker's ``on_stored`` has run)."""
 
 
 @dataclass
@@ -112,14 +112,15 @@ class IngestWorker:
     """One background thread ingesting queued jobs, file by file.
 
     Args:
-        ingest_file: ingests one file, calling ``on_stage`` as it goes; returns the outcome
-            (never raises for a bad file).
-        after_file: runs after each file (keyword index, new engine); the file is answerable after it.
+        ingest_file: ingests one file, calling ``on_stage`` as it goes and ``on_stored(outcome)``
+            once the report is committed and keyword-indexed, before its vectors are made;
+            returns the final outcome (never raises for a bad file).
+        after_file: runs when a file is stored (new engine); the file is answerable after it.
     """
 
     def __init__(
         self,
-        ingest_file: Callable[[Path, StageCallback], IngestOutcome],
+        ingest_file: Callable[[Path, StageCallback, Callable[[IngestOutcome], None]], IngestOutcome],
         after_file: Callable[[IngestOutcome], None],
     ) -> None:
         self._ingest_file = ingest_file
@@ -177,16 +178,27 @@ class IngestWorker:
             job.update(index, stage=STAGE_NAMES.get(key, str(stage)), done=done, total=total, share=share,
                        embedding=key in EMBED_STAGES)  # fmt: skip
 
+        def on_stored(outcome: IngestOutcome) -> None:
+            job.update(index, outcome=outcome, stage="更新问答索引")
+            self._answerable(job, index, outcome)
+            job.update(index, embedding=True, stage=STAGE_NAMES["embed"])
+
         try:
-            outcome = self._ingest_file(path, on_stage)
+            outcome = self._ingest_file(path, on_stage, on_stored)
         except Exception as exc:  # the worker must survive any file
             log.exception("ingest of %s failed", path)
             outcome = IngestOutcome(str(path), STATUS_FAILED, error=f"{path.name}: {exc}")
-        job.update(index, outcome=outcome, stage="更新问答索引" if outcome.ok else "失败")
+        if not job.snapshot()[index].answerable:
+            job.update(index, outcome=outcome, stage="更新问答索引" if outcome.ok else "失败")
+            self._answerable(job, index, outcome)
+        job.update(index, outcome=outcome, finished=time.monotonic(), embedding=False,
+                   stage="完成" if outcome.ok else "失败")  # fmt: skip
+
+    def _answerable(self, job: IngestJob, index: int, outcome: IngestOutcome) -> None:
+        """Run ``after_file`` for a stored file; then it is answerable."""
         try:
             if outcome.ok:
                 self._after_file(outcome)
         except Exception:
-            log.exception("refreshing the engine after %s failed", path)
-        job.update(index, finished=time.monotonic(), answerable=outcome.ok, embedding=False,
-                   stage="完成" if outcome.ok else "失败")  # fmt: skip
+            log.exception("refreshing the engine after %s failed", job.paths[index])
+        job.update(index, answerable=outcome.ok)

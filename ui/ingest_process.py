@@ -4,8 +4,9 @@ Parsing a PDF (pdfminer) and embedding its chunks are CPU-bound Python: in a thr
 server they would hold the interpreter lock and every question would wait for it. One
 long-lived child process (started on the first upload, kept for the next ones so the
 embedder is loaded once, run at a lower CPU priority) ingests a file at a time into the home
-with its own :class:`index.library.Library`, refreshes the keyword index, and reports its
-stages back. The server only builds the new engine once the child says the file is stored.
+with its own :class:`index.library.Library`: it commits the report, refreshes the keyword
+index and says so (``stored``: the server builds a new engine, the report is answerable),
+then embeds its chunks (``embed``, seconds) and says ``done``.
 Removals from the page run in the same child, so they take turns with uploads.
 
 If the child dies (killed, out of memory), the file's outcome says so and the next upload
@@ -14,7 +15,6 @@ starts a new child; the store is left as SQLite's transactions leave it (all or 
 
 from __future__ import annotations
 
-import inspect
 import logging
 import multiprocessing
 import os
@@ -36,12 +36,6 @@ REMOVE = "remove"
 """The request kind of a removal (an ingest request is ``(request_id, path)``)."""
 
 
-def _call(method: Callable[..., Any], *args: Any, **optional: Any) -> Any:
-    """Call ``method`` with the keyword arguments it accepts (the library grows new ones)."""
-    accepted = inspect.signature(method).parameters
-    return method(*args, **{k: v for k, v in optional.items() if k in accepted})
-
-
 def _child(settings: Settings, requests: Any, replies: Any) -> None:
     """The child's loop: ``(request_id, path)`` in, ``("stage", …)`` and ``("done", …)`` out;
     ``(request_id, REMOVE, report_id)`` in, ``("removed", request_id, found, error)`` out."""
@@ -56,6 +50,10 @@ def _child(settings: Settings, requests: Any, replies: Any) -> None:
     parent = os.getppid()
     library = Library(settings)
     try:
+        try:
+            library.warm_up()  # before the first file arrives (or while it waits)
+        except Exception:  # an ingest would meet the same error and report it
+            log.exception("could not load the embedder or the indexes in the ingest child")
         while True:
             try:
                 item = requests.get(timeout=POLL_SECONDS)
@@ -80,10 +78,12 @@ def _child(settings: Settings, requests: Any, replies: Any) -> None:
                 replies.put(("stage", _id, str(stage), done, total))
 
             try:
-                outcome = _call(library.ingest, Path(path), on_stage=on_stage, progress=on_stage)
+                outcome = library.ingest(Path(path), on_stage=on_stage, embed=False)
                 if outcome.ok and outcome.status not in (STATUS_UNCHANGED, STATUS_DUPLICATE):
                     replies.put(("stage", request_id, "keyword", None, None))
-                    _call(library.refresh, wait=True)
+                    library.refresh(wait=True)
+                    replies.put(("stored", request_id, outcome))  # answerable from now on
+                    outcome = library.embed_committed(outcome, on_stage)
             except Exception as exc:  # the child must survive any file
                 log.exception("ingest of %s failed", path)
                 outcome = IngestOutcome(str(path), STATUS_FAILED, error=f"{Path(path).name}: {exc}")
@@ -116,8 +116,20 @@ class IngestProcess:
         )
         self._process.start()
 
-    def ingest(self, path: Path, on_stage: Callable[..., None]) -> IngestOutcome:
-        """Ingest one file in the child; ``on_stage(stage, done, total)`` as it goes."""
+    def start(self) -> None:
+        """Start the child now (it loads the embedder and indexes while nobody waits)."""
+        with self._lock:
+            self._ensure()
+
+    def ingest(
+        self,
+        path: Path,
+        on_stage: Callable[..., None],
+        on_stored: Callable[[IngestOutcome], None] | None = None,
+    ) -> IngestOutcome:
+        """Ingest one file in the child; ``on_stage(stage, done, total)`` as it goes, and
+        ``on_stored(outcome)`` once the report is committed and keyword-indexed (answerable),
+        before its vectors are made (stage ``embed``)."""
         with self._lock:
             self._ensure()
             request_id = uuid.uuid4().hex
@@ -130,6 +142,9 @@ class IngestProcess:
                 kind, *rest = message
                 if kind == "stage":
                     on_stage(*rest)
+                elif kind == "stored":
+                    if on_stored is not None:
+                        on_stored(rest[0])
                 elif kind == "done":
                     return rest[0]
 

@@ -53,12 +53,13 @@ def outcome_line(o: IngestOutcome) -> str:
     elif o.replaced:
         extra += f" (replaces {', '.join(o.replaced)})"
     text = f" · {o.text_facts} text facts" if o.text_facts else ""
-    return f"{head} · {o.tables} tables ({std}) · {o.facts} facts{text} · {checks}{extra}"
+    notes = "".join(f" · ⚠ {printable(n)}" for n in o.notes)
+    return f"{head} · {o.tables} tables ({std}) · {o.facts} facts{text} · {checks}{extra}{notes}"
 
 
 STAGE_WORDS = {
     "read": "读取 / read", "tables": "识别表格 / tables", "check": "校验 / checks",
-    "embed": "索引 / embedding", "store": "写入 / storing", "done": "完成 / done",
+    "store": "写入 / storing", "embed": "生成检索向量，已可查询 / embedding, answerable", "done": "完成 / done",
 }  # fmt: skip
 """What a stage of :meth:`index.library.Library.ingest` is called in a stage line."""
 

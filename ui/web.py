@@ -102,6 +102,8 @@ def serve(
     """
     backend = Backend(settings, watch=True)
     backend.warm()
+    if not read_only:
+        backend.prepare_uploads()
     demo = build_app(backend, read_only=read_only, credentials=credentials)
     demo.queue(default_concurrency_limit=4, max_size=None)
     _, url, _ = demo.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=True, quiet=True,

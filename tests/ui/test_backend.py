@@ -337,6 +337,41 @@ def test_questions_are_answered_while_an_upload_is_ingested(
         backend.close()
 
 
+def test_an_upload_is_answerable_before_its_vectors_are_written(
+    tmp_path: Path, sample_home: Path, pdf_reports: dict[str, Path]
+) -> None:
+    """The ingest child commits the report and its keyword index first: the page answers
+    about it while the vectors are still being made, and searches them once they are
+    written (the server's vector index follows the child's writes, no restart)."""
+    import shutil
+
+    from index.model import Filters
+
+    home = tmp_path / "home"
+    shutil.copytree(sample_home, home)
+    backend = Backend(Settings(home=home))
+    try:
+        backend.warm()
+        job = backend.start_ingest([pdf_reports["putuo_planning_2024_dept_final.pdf"]])
+        deadline = time.monotonic() + 300
+        while not job.snapshot()[0].answerable and time.monotonic() < deadline:
+            time.sleep(0.05)
+        state = job.snapshot()[0]
+        assert state.answerable and state.embedding and state.finished is None, state
+        answer = backend.ask("普陀区规划和自然资源局2024年公务接待费是多少？").answer
+        assert answer.status == STATUS_ANSWERED
+        assert answer.citations[0].file == "putuo_planning_2024_dept_final.pdf"
+        assert job.snapshot()[0].finished is None  # answered before the vectors were done
+        assert job.done.wait(300) and job.snapshot()[0].outcome.notes == ()
+        library = backend._build().library
+        report_id = job.snapshot()[0].outcome.report.report_id
+        chunk = next(c for c in library.chunks.all() if c.report_id == report_id)
+        found = library.vector.search(chunk.text, k=1, filters=Filters(report_ids=(report_id,)))
+        assert found and found[0][0] == chunk.chunk_id
+    finally:
+        backend.close()
+
+
 def test_upload_progress_moves_through_stages(tmp_path: Path) -> None:
     from ui.ingest_jobs import IngestWorker
     from ui.web_library import progress_markdown
@@ -344,7 +379,7 @@ def test_upload_progress_moves_through_stages(tmp_path: Path) -> None:
     release = threading.Event()
     stages_seen: list[str] = []
 
-    def ingest_file(path: Path, on_stage: Any) -> IngestOutcome:
+    def ingest_file(path: Path, on_stage: Any, on_stored: Any) -> IngestOutcome:
         on_stage("read", 3, 10)
         release.wait(5)
         on_stage("embed")
@@ -382,14 +417,16 @@ def test_a_real_ingest_shows_the_page_its_stages_and_pages(tmp_path: Path, sampl
 
     with Library(Settings(home=tmp_path / "home")) as library:
 
-        def ingest_file(path: Path, on_stage: Any) -> IngestOutcome:
+        def ingest_file(path: Path, on_stage: Any, on_stored: Any) -> IngestOutcome:
             ready.wait(5)
 
             def tell(stage: str, done: int | None = None, total: int | None = None) -> None:
                 on_stage(stage, done, total)
                 seen.append((holder[0].snapshot()[0].stage, holder[0].fraction(), progress_markdown(holder[0])))
 
-            return library.ingest(path, on_stage=tell)
+            outcome = library.ingest(path, on_stage=tell, embed=False)  # as the ingest child does
+            on_stored(outcome)
+            return library.embed_committed(outcome, tell)
 
         worker = IngestWorker(ingest_file, lambda outcome: None)
         try:
@@ -399,7 +436,9 @@ def test_a_real_ingest_shows_the_page_its_stages_and_pages(tmp_path: Path, sampl
         finally:
             worker.close()
     names = list(dict.fromkeys(name for name, _, _ in seen))
-    assert names == ["读取", "识别表格", "校验", "索引", "写入", "已存入"]
+    assert names == ["读取", "识别表格", "校验", "写入", "生成检索向量", "已存入"]
+    embedding = [text for name, _, text in seen if name == "生成检索向量"]
+    assert embedding and all("现在可以提问了；正在后台生成检索向量" in text for text in embedding)
     fractions = [fraction for _, fraction, _ in seen]
     assert fractions == sorted(fractions) and 0 < fractions[-1] < 1  # the bar only moves forward
     assert any(re.search(r"读取，第 \d+/\d+ 页", text) for _, _, text in seen)

@@ -213,6 +213,15 @@ def test_sessions_do_not_share_the_conversation(page: Any, browser: Any, server:
         other.context.close()
 
 
+WATCH_LOG = """() => {
+  window.bqLogTexts = [];
+  const log = document.querySelector('#bq-ingest-log');
+  new MutationObserver(() => window.bqLogTexts.push(log.innerText))
+    .observe(log, {childList: true, subtree: true, characterData: true});
+}"""
+"""Records every text the upload log shows (the embedding phase lasts seconds, polled twice a second)."""
+
+
 def test_upload_a_shared_pdf_then_ask_about_it(
     page: Any, browser: Any, server: str, shots: Path, tmp_path: Path, pdf_reports: dict[str, Path]
 ) -> None:
@@ -223,6 +232,7 @@ def test_upload_a_shared_pdf_then_ask_about_it(
     page.set_input_files("#bq-upload input[type=file]", [str(pdf), str(not_a_report)])
     page.wait_for_timeout(1000)  # let the upload finish
     page.click("#bq-ingest")
+    page.evaluate(WATCH_LOG)
     # the progress moves while the PDF is read, and another user is answered meanwhile
     page.wait_for_selector("#bq-ingest-log :text('已用')", timeout=INGEST_TIMEOUT_MS)
     first = page.inner_text("#bq-ingest-log")
@@ -247,6 +257,8 @@ def test_upload_a_shared_pdf_then_ask_about_it(
     assert "成功 1 个，失败 1 个" in log
     assert "✓ putuo_planning_2024_dept_final.pdf" in log and "上海市普陀区规划和自然资源局" in log
     assert "✗ 会议纪要.txt：导入失败" in log
+    # stored first, vectors after: the page said it was answerable while they were made
+    assert page.evaluate("window.bqLogTexts.some(t => t.includes('现在可以提问了；正在后台生成检索向量'))")
     # the report list is refreshed by a follow-up event after the log says 导入完成: wait for it
     page.wait_for_function(
         "n => document.querySelector('#bq-reports').innerText.includes(n)",

@@ -44,8 +44,8 @@ def test_ingest_into_a_pipe_prints_a_line_per_stage_then_the_summary(tmp_path: P
     for number, path in enumerate(sample_paths, start=1):
         mine = [line for line in lines if line.startswith(f"[{number}/{count}] {path.name}: ")]
         words = [line.split(": ", 1)[1].split(" (")[0] for line in mine]
-        assert words == ["读取 / read", "识别表格 / tables", "校验 / checks", "索引 / embedding", "写入 / storing",
-                         "完成 / done"], mine  # fmt: skip
+        assert words == ["读取 / read", "识别表格 / tables", "校验 / checks", "写入 / storing",
+                         "生成检索向量，已可查询 / embedding, answerable", "完成 / done"], mine  # fmt: skip
         assert re.search(r"识别表格 / tables \(\d+ 页 / pages, \d+\.\d s\)", mine[1])
     stage_end = max(i for i, line in enumerate(lines) if line.startswith("["))
     assert sum(line.startswith("✓ ") for line in lines[stage_end:]) == count  # outcomes after the stages
