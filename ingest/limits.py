@@ -6,15 +6,21 @@ A library open to strangers (an upload page) must refuse, quickly and with the r
   from ``stat``, without opening it;
 - a file larger than ``max_file_mb``: from ``stat``, then read at most that many bytes;
 - a PDF with more than ``max_pages`` pages (counted by pdfium without reading the pages);
-- a PDF with a compressed stream that inflates beyond ``max_stream_mb`` (a "zip bomb":
-  1 MB of deflated zeros is 1 GB): every ``/FlateDecode`` stream is inflated piece by
-  piece, counting, and never kept, so the check needs a few MB whatever the bomb;
-- a file whose reading takes longer than ``timeout_s`` (main thread only: a SIGALRM
-  timer; elsewhere the limit is not enforced and a debug line says so).
+- a PDF with a compressed stream that decodes beyond ``max_stream_mb`` (a "zip bomb":
+  1 MB of deflated zeros is 1 GB): every ``/FlateDecode``, ``/LZWDecode`` and
+  ``/RunLengthDecode`` stream (the filters that expand) is decoded piece by piece,
+  counting, and never kept, so the check needs a few MB whatever the bomb (a stream's
+  first filter is measured; the others of a chain are the PDF reader's);
+- a file whose reading takes longer than ``timeout_s``: checked as each page is read, in
+  any thread (:class:`FileGuard`), and on the main thread also by a SIGALRM timer that
+  interrupts a single page that hangs;
+- a file whose reading makes the process grow by more than ``max_memory_mb`` (resident
+  memory, checked as each page is read, where ``/proc/self/statm`` exists).
 
 Defaults (:class:`ingest.settings.Settings`) are sized far above real reports: the largest
-known one has 35 pages and a few MB, and the largest stream of the 16 shared PDFs inflates
-to 0.67 MB (64 MB still holds a full-page 300 dpi colour scan).
+known one has 35 pages and a few MB, the largest stream of the 16 shared PDFs inflates
+to 0.67 MB (64 MB still holds a full-page 300 dpi colour scan), and reading any of them
+grows the process by 10–28 MB (2048 MB leaves room for the 2,000-page limit).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import re
 import signal
 import stat
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,7 +60,8 @@ class NotARegularFileError(IngestError):
 
 class LimitExceededError(IngestError):
     hint = (
-        "超出导入限制；确属正常报告可调高限制（--max-file-mb / --max-pages / --max-stream-mb / --file-timeout，"
+        "超出导入限制；确属正常报告可调高限制（--max-file-mb / --max-pages / --max-stream-mb / --max-memory-mb / "
+        "--file-timeout，"
         "或 BUDGETQA_* 环境变量）/ over an ingest limit: raise it if the report is genuine"
     )
 
@@ -66,6 +74,7 @@ class Limits:
     max_pages: int = 2000
     max_stream_bytes: int = 64 * MB
     timeout_s: float = 300.0
+    max_memory_bytes: int = 2048 * MB
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -74,6 +83,7 @@ class Limits:
             max_pages=int(settings.max_pages),
             max_stream_bytes=int(settings.max_stream_mb * MB),
             timeout_s=float(settings.file_timeout_s),
+            max_memory_bytes=int(settings.max_memory_mb * MB),
         )
 
 
@@ -123,15 +133,26 @@ def read_limited(path: Path, limits: Limits) -> bytes:
     return data
 
 
-def _flate_streams(data: bytes) -> Iterator[bytes]:
-    """The raw bytes of every top-level stream whose dictionary names /FlateDecode."""
+_EXPANDING = (
+    ("flate", (b"FlateDecode", b"/Fl ", b"/Fl/", b"/Fl]")),
+    ("lzw", (b"LZWDecode", b"/LZW ", b"/LZW/", b"/LZW]")),
+    ("runlength", (b"RunLengthDecode", b"/RL ", b"/RL/", b"/RL]")),
+)
+"""The filters whose output can be much larger than their input, and how a dictionary names them."""
+
+
+def _expanding_streams(data: bytes) -> Iterator[tuple[str, bytes]]:
+    """``(filter, raw bytes)`` of every top-level stream whose dictionary names an expanding
+    filter (the first one named, if several)."""
     for match in _STREAM.finditer(data):
         head = data[max(0, match.start() - _DICT_TAIL) : match.start()]
         head = head[head.rfind(b"obj") + 3 :] if b"obj" in head else head
-        if b"FlateDecode" not in head and b"/Fl " not in head and b"/Fl/" not in head:
+        named = [(min(p for p in (head.find(n) for n in names) if p >= 0), kind)
+                 for kind, names in _EXPANDING if any(n in head for n in names)]  # fmt: skip
+        if not named:
             continue
         end = data.find(b"endstream", match.end())
-        yield data[match.end() : end if end >= 0 else len(data)]
+        yield min(named)[1], data[match.end() : end if end >= 0 else len(data)]
 
 
 def inflated_size(raw: bytes, cap: int) -> int:
@@ -154,6 +175,45 @@ def inflated_size(raw: bytes, cap: int) -> int:
     return total
 
 
+def lzw_size(raw: bytes, cap: int) -> int:
+    """How many bytes ``raw`` (LZW data) decodes to, counting no further than ``cap + 1``
+    (pdfminer's decoder, the one the reader uses, run piece by piece)."""
+    from io import BytesIO
+
+    from pdfminer.lzw import LZWDecoder
+
+    total = 0
+    try:
+        for piece in LZWDecoder(BytesIO(raw)).run():
+            total += len(piece)
+            if total > cap:
+                break
+    except Exception:  # a damaged stream is the PDF reader's business
+        pass
+    return total
+
+
+def runlength_size(raw: bytes, cap: int) -> int:
+    """How many bytes ``raw`` (RunLength data, PDF 32000 §7.4.5) decodes to, counting no
+    further than ``cap + 1``, without decoding: a length byte 0–127 copies that many + 1
+    bytes, 129–255 repeats the next byte 257 − length times, 128 ends the data."""
+    total = i = 0
+    while i < len(raw) and total <= cap:
+        length = raw[i]
+        if length == 128:
+            break
+        if length < 128:
+            total += length + 1
+            i += length + 2
+        else:
+            total += 257 - length
+            i += 2
+    return total
+
+
+_DECODED_SIZE = {"flate": inflated_size, "lzw": lzw_size, "runlength": runlength_size}
+
+
 def check_pdf(path: Path, data: bytes, limits: Limits) -> None:
     """Refuse a PDF over the page or inflated-stream limit (before pdfplumber opens it).
 
@@ -161,8 +221,8 @@ def check_pdf(path: Path, data: bytes, limits: Limits) -> None:
         LimitExceededError: with the count and the limit.
     """
     if limits.max_stream_bytes:
-        for raw in _flate_streams(data):
-            size = inflated_size(raw, limits.max_stream_bytes)
+        for kind, raw in _expanding_streams(data):
+            size = _DECODED_SIZE[kind](raw, limits.max_stream_bytes)
             if size > limits.max_stream_bytes:
                 raise LimitExceededError(
                     str(path),
@@ -197,10 +257,12 @@ class FileTimeoutError(LimitExceededError):
 
 @contextmanager
 def time_limit(seconds: float, path: Path) -> Iterator[None]:
-    """Raise :class:`FileTimeoutError` in the block after ``seconds`` (main thread only)."""
+    """Raise :class:`FileTimeoutError` in the block after ``seconds`` (main thread only: a
+    SIGALRM timer, which also interrupts a page that hangs; elsewhere :class:`FileGuard`
+    checks the time between pages)."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         if seconds > 0:
-            log.debug("per-file timeout not enforced for %s outside the main thread", path)
+            log.debug("per-file timeout of %s checked between pages only (not the main thread)", path)
         yield
         return
 
@@ -216,3 +278,41 @@ def time_limit(seconds: float, path: Path) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _resident_bytes() -> int | None:
+    """This process's resident memory, or ``None`` where ``/proc/self/statm`` does not exist."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class FileGuard:
+    """The time and memory one file's reading may take, checked whenever :meth:`check` is
+    called (as each page is read), in any thread: raises when the file is over either."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self.path = path
+        self.limits = limits
+        self.started = time.monotonic()
+        self.base = _resident_bytes() if limits.max_memory_bytes else None
+
+    def check(self) -> None:
+        """Raise :class:`FileTimeoutError` or :class:`LimitExceededError` if over a limit."""
+        limits = self.limits
+        seconds = time.monotonic() - self.started
+        if limits.timeout_s > 0 and seconds > limits.timeout_s:
+            raise FileTimeoutError(
+                str(self.path),
+                f"读取超时（超过 {limits.timeout_s:g} 秒）/ reading took longer than {limits.timeout_s:g} s",
+            )
+        if self.base is not None and limits.max_memory_bytes:
+            now = _resident_bytes()
+            if now is not None and now - self.base > limits.max_memory_bytes:
+                raise LimitExceededError(
+                    str(self.path),
+                    f"读取该文件占用内存超过 {_mb(limits.max_memory_bytes)}（已增加 {_mb(now - self.base)}）"
+                    " / reading this file took more memory than the limit",
+                )

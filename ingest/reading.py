@@ -15,7 +15,7 @@ from pathlib import Path
 from ingest.catalog import STANDARD_KEYS
 from ingest.discover import PDF_SUFFIXES, TEXT_SUFFIXES
 from ingest.errors import EmptyFileError, NotAReportError, UnsupportedFileError
-from ingest.limits import Limits, check_pdf, read_limited
+from ingest.limits import FileGuard, Limits, check_pdf, read_limited
 from ingest.metadata import detect_metadata
 from ingest.model import ParsedReport, Report, Table, TextBlock
 from ingest.names import storable
@@ -42,7 +42,8 @@ def read_file(
 ) -> Extracted:
     """Dispatch on content (``%PDF`` magic) and suffix; raise :class:`IngestError` subclasses.
 
-    A PDF is checked against ``limits`` (pages, inflated stream size) before it is parsed;
+    A PDF is checked against ``limits`` (pages, inflated stream size) before it is parsed,
+    and against its time and memory limits as each page is read;
     ``on_stage("read", pages done, pages)`` is called as its pages are loaded, then
     ``on_stage("tables", None, None)`` once they are all loaded (its tables are put together next).
     """
@@ -53,9 +54,12 @@ def read_file(
     if data.lstrip()[:5] == b"%PDF-" or suffix in PDF_SUFFIXES:
         from ingest.pdf_reader import read_pdf
 
-        check_pdf(path, data, limits or Limits())
+        limits = limits or Limits()
+        check_pdf(path, data, limits)
+        guard = FileGuard(path, limits)
 
         def on_page(done: int, total: int) -> None:
+            guard.check()  # time and memory, between pages
             say("read", done, total)
             if done == total:  # every page loaded: the page tables are put together next
                 say("tables", None, None)

@@ -46,7 +46,14 @@ class Settings:
     )
     file_timeout_s: float = field(
         default=300.0,
-        metadata={"help": "seconds reading one file may take (CLI); 0 = no limit (BUDGETQA_FILE_TIMEOUT_S)"},
+        metadata={"help": "seconds reading one file may take; 0 = no limit (BUDGETQA_FILE_TIMEOUT_S)"},
+    )
+    max_memory_mb: float = field(
+        default=2048.0,
+        metadata={
+            "help": "most memory reading one file may add to the process, in MB (checked page by page); "
+            "0 = no limit (BUDGETQA_MAX_MEMORY_MB)"
+        },
     )
     ingest_nice: int = field(
         default=10,

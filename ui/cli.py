@@ -142,17 +142,21 @@ def run_ingest(settings: Settings, paths: list[Path], progress: bool = True) -> 
               help="Refuse PDFs with a stream inflating beyond this (MB; env BUDGETQA_MAX_STREAM_MB; default 64).")
 @click.option("--file-timeout", type=float, default=None,
               help="Give up reading one file after this many seconds (env BUDGETQA_FILE_TIMEOUT_S; default 300).")
+@click.option("--max-memory-mb", type=float, default=None,
+              help="Refuse a file whose reading adds more memory than this (MB; env BUDGETQA_MAX_MEMORY_MB; "
+                   "default 2048).")
 @click.pass_context
 def ingest(
     ctx: click.Context, paths: tuple[Path, ...], as_json: bool, show_failed_checks: bool, explain: bool,
     max_file_mb: float | None, max_pages: int | None, max_stream_mb: float | None, file_timeout: float | None,
+    max_memory_mb: float | None,
 ) -> None:  # fmt: skip
     """Ingest PDF or text reports (files or folders).
 
     One line per file: unit, year, kind, tables found, identity checks. Files that
     cannot be read are reported and skipped; exit code 1 if any failed. Other files
     in folders (.docx, .html …) are listed as skipped, with the reason. Limits (size,
-    pages, inflated PDF streams, time per file) refuse a file before it is read in full;
+    pages, inflated PDF streams, time and memory per file) refuse a file before it is read in full;
     devices and pipes are refused at once.
 
     Example: budgetqa ingest report.pdf ../shared/reports/text
@@ -164,7 +168,7 @@ def ingest(
         ctx.exit(explain_paths(list(paths), as_json))
     from ui.ingest_view import lower_priority, skipped_outcomes, summary_line, with_limits
 
-    settings = with_limits(_settings(ctx), max_file_mb, max_pages, max_stream_mb, file_timeout)
+    settings = with_limits(_settings(ctx), max_file_mb, max_pages, max_stream_mb, file_timeout, max_memory_mb)
     lower_priority(settings)
     skipped = skipped_outcomes(list(paths))
     outcomes = run_ingest(settings, list(paths)) + skipped

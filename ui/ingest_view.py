@@ -123,10 +123,11 @@ def with_limits(
     max_pages: int | None,
     max_stream_mb: float | None,
     file_timeout: float | None,
+    max_memory_mb: float | None = None,
 ) -> Settings:
     """``settings`` with the limits given on the command line (flags win over the environment)."""
     flags = {"max_file_mb": max_file_mb, "max_pages": max_pages, "max_stream_mb": max_stream_mb,
-             "file_timeout_s": file_timeout}  # fmt: skip
+             "file_timeout_s": file_timeout, "max_memory_mb": max_memory_mb}  # fmt: skip
     return replace(settings, **{k: v for k, v in flags.items() if v is not None})
 
 

@@ -1,4 +1,5 @@
-"""Limits on one file: non-regular files, size, pages, decompression bombs, timeout — each
+"""Limits on one file: non-regular files, size, pages, decompression bombs (Flate, LZW,
+RunLength), time and memory (page by page, in any thread) — each
 refused with its reason, nothing stored; the real reports pass the default limits.
 (Time and memory of refusing the bomb: ``eval/bench_limits.py``.)"""
 
@@ -10,23 +11,54 @@ from pathlib import Path
 
 import pytest
 
-from ingest.limits import Limits, check_pdf, inflated_size
+from ingest.limits import Limits, check_pdf, inflated_size, lzw_size, runlength_size
 from ingest.pipeline import STATUS_FAILED, Ingestor
 from ingest.settings import Settings
 
 EMPTY = dict.fromkeys(("reports", "tables", "table_rows", "cells", "blocks", "checks"), 0)
 
 
-def write_bomb_pdf(path: Path, inflated_mb: int = 1024) -> Path:
-    """A valid-looking one-page PDF whose content stream is ``inflated_mb`` MB of deflated zeros."""
-    packer = zlib.compressobj(9)
-    chunk = b"\0" * (1024 * 1024)
-    stream = b"".join(packer.compress(chunk) for _ in range(inflated_mb)) + packer.flush()
+def lzw_zeros(size: int) -> bytes:
+    """``size`` zero bytes (or a little more) as PDF LZW data, written as the PDF reader decodes
+    it: after each clear code, 0 then 258, 259, … (each repeats the last string plus one zero),
+    at most 250 codes per table so the codes stay 9 bits wide."""
+    codes: list[int] = []
+    written = 0
+    while written < size:
+        codes += [256, 0]
+        written += 1
+        for n in range(250):
+            if written >= size:
+                break
+            codes.append(258 + n)
+            written += n + 2
+    codes.append(257)
+    bits = 0
+    for code in codes:
+        bits = (bits << 9) | code
+    pad = -len(codes) * 9 % 8
+    return (bits << pad).to_bytes((len(codes) * 9 + pad) // 8, "big")
+
+
+def runlength_zeros(size: int) -> bytes:
+    """``size`` zero bytes as RunLength data (128 zeros per two bytes, the most it expands)."""
+    return b"\x81\x00" * (size // 128) + b"\x80"
+
+
+def write_bomb_pdf(path: Path, inflated_mb: int = 1024, kind: str = "FlateDecode") -> Path:
+    """A valid-looking one-page PDF whose content stream is ``inflated_mb`` MB of zeros, encoded
+    with ``kind`` (FlateDecode, LZWDecode or RunLengthDecode)."""
+    if kind == "FlateDecode":
+        packer = zlib.compressobj(9)
+        chunk = b"\0" * (1024 * 1024)
+        stream = b"".join(packer.compress(chunk) for _ in range(inflated_mb)) + packer.flush()
+    else:
+        stream = (lzw_zeros if kind == "LZWDecode" else runlength_zeros)(inflated_mb * 1024 * 1024)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Length %d /Filter /%s >>\nstream\n" % (len(stream), kind.encode()) + stream + b"\nendstream",
     ]
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
@@ -63,6 +95,53 @@ def test_inflated_size_counts_without_keeping_and_stops_at_the_cap() -> None:
     assert inflated_size(b"not zlib at all", 1024) == 0
 
 
+def test_lzw_and_runlength_sizes_match_the_pdf_reader_and_stop_at_the_cap() -> None:
+    from pdfminer.lzw import lzwdecode
+    from pdfminer.runlength import rldecode
+
+    for encoded, measure, decode in ((lzw_zeros(300_000), lzw_size, lzwdecode),
+                                     (runlength_zeros(300_032), runlength_size, rldecode)):  # fmt: skip
+        decoded = decode(encoded)
+        assert set(decoded) == {0} and len(decoded) >= 300_000
+        assert measure(encoded, 10 * 1024 * 1024) == len(decoded)
+        assert 100_000 < measure(encoded, 100_000) <= 100_000 + 4096  # counting stops past the cap
+    assert lzw_size(b"not lzw", 1024) == 0 and runlength_size(b"", 1024) == 0
+
+
+@pytest.mark.parametrize("kind", ["LZWDecode", "RunLengthDecode"])
+def test_lzw_and_runlength_bombs_are_refused(tmp_path: Path, kind: str) -> None:
+    bomb = write_bomb_pdf(tmp_path / "report.pdf", inflated_mb=4, kind=kind)
+    assert bomb.stat().st_size < 200 * 1024  # 4 MB of zeros in a small file
+    ingestor = Ingestor(Settings(home=tmp_path / "home", max_stream_mb=1))
+    outcome = ingestor.ingest(bomb)
+    assert outcome.status == STATUS_FAILED and "压缩" in outcome.error, outcome.error
+    assert ingestor.store.counts() == EMPTY
+
+
+def test_memory_and_time_are_checked_page_by_page_in_any_thread(tmp_path: Path, sample_paths: list[Path]) -> None:
+    """The upload worker reads files off the main thread, where no SIGALRM timer can run:
+    time and memory are checked as each page is read."""
+    import threading
+
+    outcomes: dict[str, object] = {}
+
+    def ingest(name: str, settings: Settings) -> None:
+        outcomes[name] = Ingestor(settings).ingest(sample_paths[0])
+
+    cases = {
+        "memory": Settings(home=tmp_path / "m", max_memory_mb=0.001),  # reading grows by MBs
+        "time": Settings(home=tmp_path / "t", file_timeout_s=0.01),
+    }
+    for name, settings in cases.items():
+        thread = threading.Thread(target=ingest, args=(name, settings))
+        thread.start()
+        thread.join(120)
+    memory, slow = outcomes["memory"], outcomes["time"]
+    assert memory.status == STATUS_FAILED and "内存" in memory.error and "--max-memory-mb" in memory.error  # type: ignore[attr-defined]
+    assert slow.status == STATUS_FAILED and "超时" in slow.error  # type: ignore[attr-defined]
+    assert Ingestor(Settings(home=tmp_path / "ok")).ingest(sample_paths[0]).ok  # the defaults hold
+
+
 def test_devices_fifos_and_folders_are_refused_at_once(tmp_path: Path) -> None:
     ingestor = Ingestor(Settings(home=tmp_path / "home"))
     fifo = tmp_path / "pipe.pdf"
@@ -96,7 +175,8 @@ def test_settings_from_environment_are_typed_and_checked() -> None:
     assert Settings.from_env({"BUDGETQA_MAX_PAGES": "40"}, max_pages=7).max_pages == 7
     with pytest.raises(ValueError, match="BUDGETQA_MAX_PAGES"):
         Settings.from_env({"BUDGETQA_MAX_PAGES": "many"})
-    assert all(Settings.help_texts()[name] for name in ("max_file_mb", "max_pages", "max_stream_mb", "file_timeout_s"))
+    assert all(Settings.help_texts()[name] for name in ("max_file_mb", "max_pages", "max_stream_mb", "file_timeout_s",
+                                                         "max_memory_mb"))  # fmt: skip
 
 
 @pytest.mark.shared
