@@ -202,11 +202,14 @@ def main() -> None:
         "--think", type=float, default=2.0, help="mean seconds a user reads before asking again"
     )
     parser.add_argument("--no-upload", action="store_true", help="skip the phase with an upload")
+    parser.add_argument("--settle", type=float, default=10.0,
+                        help="seconds to wait after the server is up (its ingest child loads meanwhile)")  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "served"
         shutil.copytree(args.home, home) if args.home else shutil.copytree(_sample_home(Path(tmp)), home)
         proc, url = _start_server(home)
+        time.sleep(args.settle)  # a running server: start-up work (the ingest child's loading) is done
         try:
             print(
                 f"server {url} · {args.sessions} sessions · {args.seconds:.0f} s per phase · think {args.think} s"

@@ -16,7 +16,8 @@ process, so a long-running reader (the web server, whose uploads are written by 
 process) would never see vectors added after it opened them. Every write rewrites
 ``<folder>.stamp``; a *live* index (``VectorIndex(..., live=True)``) checks it before each
 read and, when it changed, opens the folder again through a fresh alias (a symlink in a
-private temporary folder: a new path is a new Chroma instance that reads what is on disk).
+private temporary folder: a new path is a new Chroma instance that reads what is on disk;
+live indexes of one process opened at the same stamp share an alias, hence one instance).
 
 Writes are idempotent: :meth:`VectorIndex.add` replaces chunks that are already there
 (by chunk id), deletes are by report id or chunk id, so repeating any of them after a
@@ -25,6 +26,7 @@ crash is safe.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import math
@@ -66,6 +68,27 @@ STAMP_SUFFIX = ".stamp"
 """``<chroma folder>.stamp``: rewritten after every change, so live readers see it."""
 RETIRE_SECONDS = 60.0
 """A live index closes a replaced client this long after replacing it (searches take ms)."""
+
+
+_ALIAS_LOCK = threading.Lock()
+_ALIASES: dict[tuple[str, str], Path] = {}
+_ALIAS_DIR: list[Path] = []
+
+
+def _alias(path: Path, stamp: str) -> Path:
+    """The path a live index opens ``path`` through when its stamp is ``stamp``: a symlink in
+    a private temporary folder (removed at exit), one per folder and stamp in this process."""
+    key = (str(path.resolve()), stamp)
+    with _ALIAS_LOCK:
+        alias = _ALIASES.get(key)
+        if alias is None:
+            if not _ALIAS_DIR:
+                _ALIAS_DIR.append(Path(tempfile.mkdtemp(prefix="budgetqa-chroma-")))
+                atexit.register(shutil.rmtree, _ALIAS_DIR[0], True)
+            alias = _ALIAS_DIR[0] / f"v{len(_ALIASES) + 1}"
+            os.symlink(key[0], alias)
+            _ALIASES[key] = alias
+        return alias
 
 
 def collection_name(embedder_name: str) -> str:
@@ -150,8 +173,6 @@ class VectorIndex:
         self.live = live
         self.path.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._aliases: Path | None = Path(tempfile.mkdtemp(prefix="budgetqa-chroma-")) if live else None
-        self._opened = 0
         self._retired: list[tuple[float, Any]] = []
         self._seen = self._stamp()
         self._client, self._collection, self._store = self._open()
@@ -160,13 +181,10 @@ class VectorIndex:
 
     def _open(self) -> tuple[Any, Any, ChromaVectorStore]:
         """A Chroma client, this embedder's collection and its llama-index store. A live index
-        opens the folder through a new alias each time, so Chroma (which keeps one in-memory
-        copy per path and process) reads what other processes wrote."""
-        where = self.path
-        if self._aliases is not None:
-            self._opened += 1
-            where = self._aliases / f"v{self._opened}"
-            os.symlink(self.path.resolve(), where)
+        opens the folder through the alias of its current stamp, so Chroma (which keeps one
+        in-memory copy per path and process) reads what other processes wrote, and live
+        indexes opened at the same stamp share one copy."""
+        where = _alias(self.path, self._seen) if self.live else self.path
         client: Any = None
         try:
             client = chromadb.PersistentClient(path=str(where), settings=ChromaSettings(anonymized_telemetry=False))
@@ -259,8 +277,6 @@ class VectorIndex:
                 client.close()
             self._retired = []
             self._client.close()
-            if self._aliases is not None:
-                shutil.rmtree(self._aliases, ignore_errors=True)
 
     def __enter__(self) -> Self:
         return self
@@ -296,8 +312,8 @@ class VectorIndex:
             if present:
                 self._store.delete_nodes(node_ids=list(present))
             self._store.add(nodes)
-            self._touch()
         if unique:
+            self._touch()  # once per call: each change makes live readers reopen (≈0.2 s)
             log.debug("added %d chunks to %s", len(unique), self.collection_name)
 
     def delete_report(self, report_id: str) -> None:
