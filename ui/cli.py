@@ -362,7 +362,8 @@ def index_command(ctx: click.Context, check_only: bool) -> None:
         f"missing {state.missing_vectors} · stale {state.stale_vectors} · "
         f"keyword index {'current' if state.keyword_current else 'stale'} · "
         f"reports without chunks {len(state.reports_without_chunks)} → {'consistent' if state.ok else 'NOT consistent'}"
-        + (" (an ingest is running: its report is not committed yet / 正在导入)" if state.writer_busy else "")
+        + (" (an ingest is running: its newest report's vectors may still be being written / 正在导入)"
+           if state.writer_busy else "")  # fmt: skip
     )
     if not state.ok:
         ctx.exit(1)
@@ -376,4 +377,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m ui.cli`: the subcommand modules register on the group of the imported `ui.cli`,
+    # not on this `__main__` copy, so run that one
+    from ui.cli import main as registered_main
+
+    registered_main()

@@ -21,6 +21,18 @@ def test_every_command_has_help_and_is_in_readme() -> None:
         assert f"budgetqa {name}" in README, f"README does not mention `budgetqa {name}`"
 
 
+def test_python_dash_m_has_every_command() -> None:
+    """``python -m ui.cli`` (as benchmarks call it) knows the commands other modules register."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-m", "ui.cli", "--help"], cwd=repo, capture_output=True, text=True,
+                          timeout=120, check=True)  # fmt: skip
+    listed = set(re.findall(r"^  (\w+)", done.stdout, flags=re.M))
+    assert {"ask", "chat", "search", "facts", "checks", "eval", "ingest", "serve"} <= listed, done.stdout
+
+
 def test_empty_home_lists_nothing_and_says_what_to_do(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--home", str(tmp_path), "reports"])
     assert result.exit_code == 0
