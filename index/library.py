@@ -361,8 +361,7 @@ class Library:
         missing = chunk_ids - vector_ids
         if missing:
             say(f"embedding {len(missing)} chunks with {self.embedder.name}")
-            found = self.chunks.get(missing)
-            self.vector.add([found[i] for i in sorted(found)])
+            self.embed_pending()
         if self.refresh(wait=True):
             say("keyword index rebuilt")
         return self.check()

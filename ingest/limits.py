@@ -181,6 +181,7 @@ def lzw_size(raw: bytes, cap: int) -> int:
     from io import BytesIO
 
     from pdfminer.lzw import LZWDecoder
+    from pdfminer.pdfexceptions import PDFException
 
     total = 0
     try:
@@ -188,8 +189,8 @@ def lzw_size(raw: bytes, cap: int) -> int:
             total += len(piece)
             if total > cap:
                 break
-    except Exception:  # a damaged stream is the PDF reader's business
-        pass
+    except (PDFException, EOFError, IndexError, TypeError):  # damaged: the PDF reader's business
+        return total
     return total
 
 

@@ -362,12 +362,14 @@ def index_command(ctx: click.Context, check_only: bool) -> None:
         f"missing {state.missing_vectors} · stale {state.stale_vectors} · "
         f"keyword index {'current' if state.keyword_current else 'stale'} · "
         f"reports without chunks {len(state.reports_without_chunks)} → {'consistent' if state.ok else 'NOT consistent'}"
-        + (" (an ingest is running: its newest report's vectors may still be being written / 正在导入)"
-           if state.writer_busy else "")  # fmt: skip
+        + (BUSY_NOTE if state.writer_busy else "")
     )
     if not state.ok:
         ctx.exit(1)
 
+
+BUSY_NOTE = " (an ingest is running: its newest report's vectors may still be being written / 正在导入)"
+"""What ``index --check`` adds while a writer holds the home."""
 
 from ui import cli_chat, cli_eval, cli_facts, cli_query  # noqa: F401  (register `chat`, `facts`, `checks`, `search`, `ask`, `eval`)
 

@@ -2,8 +2,8 @@
 
 Parsing a PDF (pdfminer) and embedding its chunks are CPU-bound Python: in a thread of the
 server they would hold the interpreter lock and every question would wait for it. One
-long-lived child process (started on the first upload, kept for the next ones so the
-embedder is loaded once, run at a lower CPU priority) ingests a file at a time into the home
+long-lived child process (started with ``budgetqa serve`` or on the first upload, kept for
+the next ones so the embedder is loaded once, run at a lower CPU priority) ingests a file at a time into the home
 with its own :class:`index.library.Library`: it commits the report, refreshes the keyword
 index and says so (``stored``: the server builds a new engine, the report is answerable),
 then embeds its chunks (``embed``, seconds) and says ``done``.
@@ -39,7 +39,7 @@ REMOVE = "remove"
 def _child(settings: Settings, requests: Any, replies: Any) -> None:
     """The child's loop: ``(request_id, path)`` in, ``("stage", …)`` and ``("done", …)`` out;
     ``(request_id, REMOVE, report_id)`` in, ``("removed", request_id, found, error)`` out."""
-    nice = getattr(settings, "ingest_nice", 10)
+    nice = settings.ingest_nice
     if nice:
         try:
             os.nice(int(nice))

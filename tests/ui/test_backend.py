@@ -302,8 +302,12 @@ def test_questions_are_answered_while_an_upload_is_ingested(
     tmp_path: Path, sample_home: Path, pdf_reports: dict[str, Path]
 ) -> None:
     """No lock shared with ingest: questions from several threads are answered during an
-    upload, and the new report is answerable when it is done, without a restart."""
+    upload. The ingest child commits the report and its keyword index first: it is answered
+    while its vectors are still being made, and they are searched once written (the server's
+    vector index follows the child's writes, no restart)."""
     import shutil
+
+    from index.model import Filters
 
     home = tmp_path / "home"
     shutil.copytree(sample_home, home)
@@ -323,36 +327,6 @@ def test_questions_are_answered_while_an_upload_is_ingested(
         threads = [threading.Thread(target=ask_until_done) for _ in range(4)]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
-        assert job.done.is_set() and len(during) >= 8 and set(during) == {STATUS_ANSWERED}
-        files = job.snapshot()
-        assert files[0].answerable and files[0].outcome is not None and files[0].outcome.ok
-        answer = backend.ask("普陀区规划和自然资源局2024年公务接待费是多少？").answer
-        assert (
-            answer.status == STATUS_ANSWERED
-            and answer.citations[0].file == "putuo_planning_2024_dept_final.pdf"
-        )
-    finally:
-        backend.close()
-
-
-def test_an_upload_is_answerable_before_its_vectors_are_written(
-    tmp_path: Path, sample_home: Path, pdf_reports: dict[str, Path]
-) -> None:
-    """The ingest child commits the report and its keyword index first: the page answers
-    about it while the vectors are still being made, and searches them once they are
-    written (the server's vector index follows the child's writes, no restart)."""
-    import shutil
-
-    from index.model import Filters
-
-    home = tmp_path / "home"
-    shutil.copytree(sample_home, home)
-    backend = Backend(Settings(home=home))
-    try:
-        backend.warm()
-        job = backend.start_ingest([pdf_reports["putuo_planning_2024_dept_final.pdf"]])
         deadline = time.monotonic() + 300
         while not job.snapshot()[0].answerable and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -362,9 +336,19 @@ def test_an_upload_is_answerable_before_its_vectors_are_written(
         assert answer.status == STATUS_ANSWERED
         assert answer.citations[0].file == "putuo_planning_2024_dept_final.pdf"
         assert job.snapshot()[0].finished is None  # answered before the vectors were done
-        assert job.done.wait(300) and job.snapshot()[0].outcome.notes == ()
+        for thread in threads:
+            thread.join(timeout=300)
+        assert job.done.is_set() and len(during) >= 8 and set(during) == {STATUS_ANSWERED}
+        files = job.snapshot()
+        assert files[0].answerable and files[0].outcome is not None and files[0].outcome.ok
+        assert files[0].outcome.notes == ()
+        answer = backend.ask("普陀区规划和自然资源局2024年公务接待费是多少？").answer
+        assert (
+            answer.status == STATUS_ANSWERED
+            and answer.citations[0].file == "putuo_planning_2024_dept_final.pdf"
+        )
         library = backend._build().library
-        report_id = job.snapshot()[0].outcome.report.report_id
+        report_id = files[0].outcome.report.report_id
         chunk = next(c for c in library.chunks.all() if c.report_id == report_id)
         found = library.vector.search(chunk.text, k=1, filters=Filters(report_ids=(report_id,)))
         assert found and found[0][0] == chunk.chunk_id

@@ -29,7 +29,7 @@ def test_python_dash_m_has_every_command() -> None:
     repo = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-m", "ui.cli", "--help"], cwd=repo, capture_output=True, text=True,
                           timeout=120, check=True)  # fmt: skip
-    listed = set(re.findall(r"^  (\w+)", done.stdout, flags=re.M))
+    listed = set(re.findall(r"^  (\w+)", done.stdout, flags=re.MULTILINE))
     assert {"ask", "chat", "search", "facts", "checks", "eval", "ingest", "serve"} <= listed, done.stdout
 
 
