@@ -23,10 +23,11 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from ingest.settings import Settings
 from ui.backend import REPORT_HEADERS, Backend, report_rows
-from ui.web_auth import Credentials
+from ui.web_auth import Credentials, UploadGate, UploadTokens
 from ui.web_chat import build_chat_tab, filter_choices
 from ui.web_library import build_library_tab
 from ui.web_style import CSS, HEAD_JS, INTRO, chinese_i18n
@@ -35,13 +36,20 @@ MAX_UPLOAD = "200mb"
 """Largest file the page accepts (the largest real report we know is a few MB)."""
 
 
-def build_app(backend: Backend, read_only: bool = False, credentials: Credentials | None = None) -> gr.Blocks:
+def build_app(
+    backend: Backend,
+    read_only: bool = False,
+    credentials: Credentials | None = None,
+    tokens: UploadTokens | None = None,
+) -> gr.Blocks:
     """The page, wired to ``backend``. Launch it with :func:`serve` (or ``demo.launch``).
 
     Args:
         backend: the shared library and engine.
         read_only: no upload controls at all (the library is managed from the command line).
         credentials: logins that may upload; ``None`` lets anyone who reaches the page upload.
+        tokens: where a login's upload token is issued (the same object :func:`serve` gives
+            :class:`ui.web_auth.UploadGate`); ``None`` issues none.
     """
     with gr.Blocks(
         title="预决算公开问答 · budgetqa", analytics_enabled=False, delete_cache=(3600, 3600)
@@ -52,7 +60,7 @@ def build_app(backend: Backend, read_only: bool = False, credentials: Credential
             with gr.Tab("问答", id="chat"):
                 chat = build_chat_tab(backend, session)
             with gr.Tab("报告库", id="library"):
-                library = build_library_tab(backend, read_only, credentials, session)
+                library = build_library_tab(backend, read_only, credentials, session, tokens)
 
         def views() -> tuple[Any, ...]:
             """Report list, unit and year filters, example questions: all from the home."""
@@ -104,12 +112,17 @@ def serve(
     backend.warm()
     if not read_only:
         backend.prepare_uploads()
-    demo = build_app(backend, read_only=read_only, credentials=credentials)
+    # gradio stores uploaded files before any event runs: without the login cookie (or on a
+    # read-only page) its upload route refuses them
+    tokens = UploadTokens() if credentials is not None and not read_only else None
+    gate = read_only or credentials is not None
+    demo = build_app(backend, read_only=read_only, credentials=credentials, tokens=tokens)
     demo.queue(default_concurrency_limit=4, max_size=None)
     _, url, _ = demo.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=True, quiet=True,
                             show_error=True, ssr_mode=False, mcp_server=False, css=CSS, inbrowser=False,
                             footer_links=["settings"], i18n=chinese_i18n(), js=HEAD_JS, root_path=root_path,
-                            max_file_size="1kb" if read_only else MAX_UPLOAD, enable_monitoring=False)  # fmt: skip
+                            max_file_size="1kb" if read_only else MAX_UPLOAD, enable_monitoring=False,
+                            app_kwargs={"middleware": [Middleware(UploadGate, tokens=tokens)]} if gate else None)  # fmt: skip
     print(f"budgetqa 问答页面已启动 / running on: {url}", flush=True)
     if block:
         print(f"在浏览器打开 {url} ；按 Ctrl+C 停止 / open it in a browser; Ctrl+C stops it", flush=True)

@@ -20,9 +20,14 @@ import gradio as gr
 
 from ui.backend import REPORT_HEADERS, Backend, ChatSession, md_escape, outcome_line, report_rows
 from ui.ingest_jobs import FileState, IngestJob
-from ui.web_auth import Credentials
+from ui.web_auth import UPLOAD_COOKIE, Credentials, UploadTokens
 
 POLL_SECONDS = 0.5
+SET_UPLOAD_COOKIE_JS = (
+    "(token) => { if (token) { document.cookie = '" + UPLOAD_COOKIE + "=' + token + '; path=/; SameSite=Strict'"
+    " + (location.protocol === 'https:' ? '; Secure' : ''); } return []; }"
+)
+"""Runs in the browser after a login: keeps the upload token as a cookie for gradio's upload route."""
 UPLOAD_LIMIT = 2
 """Upload handlers running at once (each only watches its job; the worker ingests one file at a time)."""
 
@@ -104,6 +109,7 @@ def build_library_tab(
     read_only: bool,
     credentials: Credentials | None,
     session: Any,
+    tokens: UploadTokens | None = None,
 ) -> LibraryTab:
     """Lay out the 报告库 tab (inside an open ``gr.Blocks``) and wire its events.
 
@@ -112,6 +118,8 @@ def build_library_tab(
         read_only: no upload controls at all (the library is managed with the command line).
         credentials: logins that may upload (``None``: anyone who reaches the page may).
         session: the page's per-session ``gr.State`` (holds the login).
+        tokens: issues the upload cookie a login sets in the browser (gradio's upload route
+            refuses files without it, :class:`ui.web_auth.UploadGate`).
 
     Returns:
         The report list and the ingest event (chain ``.then`` on it to refresh the page).
@@ -133,6 +141,7 @@ def build_library_tab(
                 password = gr.Textbox(label="密码", type="password", elem_id="bq-password")
                 login = gr.Button("登录", elem_id="bq-login-button")
                 login_message = gr.Markdown(elem_id="bq-login-message")
+                token = gr.Textbox(visible=False, elem_id="bq-upload-token")
 
         def do_ingest(files: list[str] | None, state: ChatSession | None) -> Any:
             if credentials is not None and not (state is not None and state.can_upload):
@@ -163,12 +172,14 @@ def build_library_tab(
             state = state or backend.new_session()
             if not credentials.check(name or "", secret or ""):
                 time.sleep(1.0)  # slows down guessing
-                return state, "用户名或密码不对。", gr.skip(), gr.skip(), gr.skip(), ""
+                return state, "用户名或密码不对。", gr.skip(), gr.skip(), gr.skip(), "", ""
             state.can_upload = True
-            return state, "", gr.Group(visible=True), gr.Group(visible=True), gr.Group(visible=False), ""
+            issued = tokens.issue() if tokens is not None else ""
+            return state, "", gr.Group(visible=True), gr.Group(visible=True), gr.Group(visible=False), "", issued
 
         login.click(do_login, [user, password, session],
-                    [session, login_message, upload_group, remove_group, login_group, password])  # fmt: skip
+                    [session, login_message, upload_group, remove_group, login_group, password, token],
+                    ).then(None, token, None, js=SET_UPLOAD_COOKIE_JS)  # fmt: skip
     return tab
 
 

@@ -471,3 +471,36 @@ def test_credentials_come_from_a_file_or_the_environment(tmp_path: Path) -> None
     path.write_text("nocolon\n", encoding="utf-8")
     with pytest.raises(AuthError, match="第1行"):
         load_credentials(path)
+
+
+def test_the_upload_route_needs_a_login_token() -> None:
+    """UploadGate in front of a real ASGI app: uploads need a token issued by a login (none on a
+    read-only page); tokens expire; other routes pass untouched."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from ui.web_auth import UPLOAD_COOKIE, UploadGate, UploadTokens
+
+    async def stored(request: Any) -> PlainTextResponse:
+        return PlainTextResponse("stored")
+
+    routes = [Route("/gradio_api/upload", stored, methods=["POST"]), Route("/gradio_api/info", stored)]
+    tokens = UploadTokens(ttl_s=60, limit=2)
+    app = Starlette(routes=routes, middleware=[Middleware(UploadGate, tokens=tokens)])
+    client = TestClient(app)
+    files = {"files": ("x.txt", b"hello")}
+    refused = client.post("/gradio_api/upload", files=files)
+    assert refused.status_code == 403 and "登录" in refused.text
+    token = tokens.issue()
+    assert client.post("/gradio_api/upload", files=files, cookies={UPLOAD_COOKIE: token}).text == "stored"
+    assert client.post("/gradio_api/upload", files=files, cookies={UPLOAD_COOKIE: "forged"}).status_code == 403
+    assert client.get("/gradio_api/info").text == "stored"  # only the upload route is gated
+    tokens.issue(), tokens.issue()  # limit 2: the oldest token is dropped
+    assert not tokens.valid(token)
+    expired = UploadTokens(ttl_s=0)
+    assert not expired.valid(expired.issue()) and not expired.valid(None)
+    read_only = TestClient(Starlette(routes=routes, middleware=[Middleware(UploadGate, tokens=None)]))
+    assert read_only.post("/gradio_api/upload", files=files, cookies={UPLOAD_COOKIE: token}).status_code == 403

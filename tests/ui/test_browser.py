@@ -17,6 +17,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -443,6 +445,7 @@ def test_read_only_and_login_for_uploads(browser: Any, sample_home: Path, tmp_pa
         pg.wait_for_selector("#bq-read-only", timeout=ANSWER_TIMEOUT_MS)
         assert pg.locator("#bq-upload, #bq-ingest, input[type=file][accept*='pdf']").count() == 0
         assert "青山市人民政府办公室" in pg.inner_text("#bq-reports")
+        assert _post_upload(url) == 403  # no upload route either
         pg.context.close()
     finally:
         _stop(proc)
@@ -459,10 +462,41 @@ def test_read_only_and_login_for_uploads(browser: Any, sample_home: Path, tmp_pa
         pg.click("#bq-login-button")
         pg.wait_for_selector("#bq-login-message :text('不对')", timeout=ANSWER_TIMEOUT_MS)
         assert not pg.locator("#bq-upload").is_visible()
+        assert _post_upload(url) == 403  # gradio's upload route too: nothing is stored before a login
         pg.fill("#bq-password input", "pa55word")
         pg.click("#bq-login-button")
         pg.wait_for_selector("#bq-upload", state="visible", timeout=ANSWER_TIMEOUT_MS)
         assert pg.locator("#bq-ingest").is_visible()
+        cookies = {c["name"]: c["value"] for c in pg.context.cookies()}
+        assert "bq_upload" in cookies
+        assert _post_upload(url, cookie=f"bq_upload={cookies['bq_upload']}") == 200
+        assert _post_upload(url, cookie="bq_upload=forged") == 403
+        # the logged-in page uploads through the route and its file reaches the ingest
+        memo = tmp_path / "会议纪要.txt"
+        memo.write_text("今天开会，讨论了食堂的菜单。\n" * 5, encoding="utf-8")
+        pg.set_input_files("#bq-upload input[type=file]", [str(memo)])
+        pg.wait_for_selector("#bq-upload :text('会议纪要')", timeout=ANSWER_TIMEOUT_MS)
+        pg.click("#bq-ingest")
+        pg.wait_for_selector("#bq-ingest-log :text('会议纪要')", timeout=INGEST_TIMEOUT_MS)
+        assert "请先登录" not in pg.inner_text("#bq-ingest-log")
         pg.context.close()
     finally:
         _stop(proc)
+
+
+def _post_upload(url: str, cookie: str | None = None) -> int:
+    """POST one small file to gradio's upload route of the page at ``url``; the HTTP status."""
+    boundary = "bqboundary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"x.txt\"\r\n"
+        f"Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
+    ).encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    if cookie:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(url.rstrip("/") + "/gradio_api/upload", data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
