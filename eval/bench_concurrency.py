@@ -14,9 +14,13 @@ Two ways to send the asks:
   runs (a steady stream of users; several overlap);
 - ``--mode burst``: all at once (2 cores: their start-up alone queues for the CPU).
 
+With ``--serve`` a ``budgetqa serve`` of the home runs throughout, so every plain ask is
+forwarded to it over its socket (:mod:`ui.ask_service`: no engine start-up in the ask
+process); without it each ask starts the engine itself.
+
 Run::
 
-    python -m eval.bench_concurrency [--asks 20] [--mode staggered|burst] [--pdf PATH]
+    python -m eval.bench_concurrency [--asks 20] [--mode staggered|burst] [--pdf PATH] [--serve]
 
 Prints one line per ask and a summary (answered correctly, errors, wall p50/max,
 engine p50/max, whether the ingest was still running); exit code 1 if any ask failed.
@@ -27,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -108,14 +113,40 @@ def _send(
     return sorted(results, key=lambda r: r.started)
 
 
-def run(asks: int, mode: str, interval: float, pdf: Path, home: Path) -> dict[str, list[AskResult]]:
+def _start_server(home: Path) -> subprocess.Popen[str]:
+    """``budgetqa serve`` of ``home`` on a free loopback port, once it answers asks on its socket."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(_budgetqa(home, "serve", "--port", str(port)), env=_env(), cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    for line in server.stdout or []:
+        if "budgetqa ask" in line:
+            return server
+    raise SystemExit(f"serve exited with {server.wait()} before listening for asks")
+
+
+def run(
+    asks: int, mode: str, interval: float, pdf: Path, home: Path, serve: bool = False
+) -> dict[str, list[AskResult]]:
     """Set up ``home``; send the asks once with nothing else running (``idle``), then again
-    while ``pdf`` is ingested by another process (``during ingest``)."""
+    while ``pdf`` is ingested by another process (``during ingest``); with ``serve``, a server
+    of the home runs throughout."""
     setup = subprocess.run(
         _budgetqa(home, "ingest", str(ANSWER_REPORT)), check=False, env=_env(), capture_output=True, text=True
     )
     if setup.returncode:
         raise SystemExit(f"setup failed: {setup.stderr or setup.stdout}")
+    server = _start_server(home) if serve else None
+    try:
+        return _phases(asks, mode, interval, pdf, home)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait()
+
+
+def _phases(asks: int, mode: str, interval: float, pdf: Path, home: Path) -> dict[str, list[AskResult]]:
     subprocess.run(
         _budgetqa(home, "ask", QUESTION), env=_env(), capture_output=True, check=True
     )  # warm caches
@@ -152,10 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between asks in staggered mode")
     parser.add_argument("--pdf", type=Path, default=INGEST_PDF, help="the PDF ingested meanwhile")
     parser.add_argument("--home", type=Path, default=None, help="home directory (default: a new temp folder)")
+    parser.add_argument("--serve", action="store_true", help="run `budgetqa serve` of the home meanwhile")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bq-bench-conc-") as tmp:
         home = args.home or Path(tmp) / "home"
-        phases = run(args.asks, args.mode, args.interval, args.pdf, home)
+        phases = run(args.asks, args.mode, args.interval, args.pdf, home, serve=args.serve)
     for i, r in enumerate(phases["during ingest"], 1):
         print(
             f"ask {i:2d}: {r.status:12s} value={r.value} wall {r.wall_s:.2f} s engine "
@@ -163,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{' (during ingest)' if r.during_ingest else ''}{' ERROR ' + r.error if r.error else ''}"
         )
     for label, results in phases.items():
-        print(_summary(f"{args.mode}, {label}", results))
+        print(_summary(f"{args.mode}{', server running' if args.serve else ''}, {label}", results))
     return 0 if all(r.correct for results in phases.values() for r in results) else 1
 
 

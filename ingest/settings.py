@@ -8,14 +8,15 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest import home as home_dirs
+
 if TYPE_CHECKING:
     from ingest.limits import Limits
 
 
 def default_home() -> Path:
     """``$XDG_DATA_HOME/budgetqa``, i.e. ``~/.local/share/budgetqa`` by default."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "budgetqa"
+    return Path(home_dirs.default_home(os.environ))
 
 
 @dataclass(frozen=True)

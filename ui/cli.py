@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from ingest.catalog import standard_name
+from ingest.home import command_home
 from ingest.names import printable
 from ingest.pipeline import STATUS_FAILED, IngestOutcome, iter_report_files
 from ingest.settings import Settings
@@ -40,9 +41,6 @@ def _dump(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, default=_json_default)
 
 
-LOCAL_HOME = Path(".budgetqa")
-"""The home ``make demo`` and ``make test`` use (``$(CURDIR)/.budgetqa``): when the current directory
-has one and neither ``--home`` nor ``BUDGETQA_HOME`` is given, the CLI uses it too."""
 
 PORT_HELP = "Port for the web page (env GRADIO_SERVER_PORT; `make demo PORT=7861`)."
 
@@ -79,8 +77,8 @@ def cli(
 
     Example: budgetqa ingest ../shared/reports && budgetqa search 公务接待费
     """
-    if home is None and not os.environ.get("BUDGETQA_HOME") and LOCAL_HOME.is_dir():
-        home = LOCAL_HOME.resolve()
+    given = command_home(None if home is None else str(home), os.environ)
+    home = None if given is None else Path(given)
     ctx.obj = Settings.from_env(
         os.environ, home=home, embed_model=embed_model, llm_base_url=llm_base_url, llm_model=llm_model
     )

@@ -196,6 +196,13 @@ def smalltalk_reply(engine: Any, question: str, in_conversation: bool = False) -
     return smalltalk_answer(question, _example_questions(engine))
 
 
+def answer_output(engine: Any, question: str, as_json: bool) -> str:
+    """What ``budgetqa ask QUESTION [--json]`` prints (a running server prints the same for a
+    forwarded ask, :mod:`ui.ask_service`)."""
+    answer = smalltalk_reply(engine, question) or engine.ask(question)
+    return _dump(answer.to_json()) if as_json else _answer_text(answer)
+
+
 def _answer_text(answer: Any) -> str:
     lines = [f"[{answer.status}] {answer.answer}"]
     if getattr(answer, "asked_as", None):
@@ -257,7 +264,6 @@ def ask(ctx: click.Context, question: str | None, batch: Path | None, as_json: b
             data = explain_question(engine, question)
             click.echo(_dump(data) if as_json else explain_text(data))
             return
-        answer = smalltalk_reply(engine, question) or engine.ask(question)
-        click.echo(_dump(answer.to_json()) if as_json else _answer_text(answer))
+        click.echo(answer_output(engine, question, as_json))
     finally:
         engine.library.close()

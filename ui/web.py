@@ -26,6 +26,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from ingest.settings import Settings
+from ui.ask_service import AskService
 from ui.backend import REPORT_HEADERS, Backend, report_rows
 from ui.web_auth import Credentials, UploadGate, UploadTokens
 from ui.web_chat import build_chat_tab, filter_choices
@@ -124,11 +125,28 @@ def serve(
                             max_file_size="1kb" if read_only else MAX_UPLOAD, enable_monitoring=False,
                             app_kwargs={"middleware": [Middleware(UploadGate, tokens=tokens)]} if gate else None)  # fmt: skip
     print(f"budgetqa 问答页面已启动 / running on: {url}", flush=True)
+    asks = AskService(settings, lambda question, as_json: cli_answer(backend, question, as_json))
+    if asks.start():
+        print(f"命令行 budgetqa ask 也由本服务回答 / answering `budgetqa ask` on {asks.path}", flush=True)
     if block:
         print(f"在浏览器打开 {url} ；按 Ctrl+C 停止 / open it in a browser; Ctrl+C stops it", flush=True)
         signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` cleans up like Ctrl+C
         try:
             demo.block_thread()
         finally:
+            asks.close()
             backend.close()  # the ingest child, temporary files (/tmp/budgetqa-web-*)
+    else:
+        demo.ask_service = asks  # type: ignore[attr-defined]  # the caller closes it (tests)
     return demo, url
+
+
+def cli_answer(backend: Backend, question: str, as_json: bool) -> str | None:
+    """What ``budgetqa ask`` prints, from the server's current engine (``None`` without reports:
+    the CLI then says so itself)."""
+    if not backend.records():
+        return None
+    import ui.cli  # noqa: F401  (first: the command modules import it, and it imports them)
+    from ui.cli_query import answer_output
+
+    return answer_output(backend.engine(), question, as_json)
