@@ -5,7 +5,9 @@ Starts ``budgetqa serve`` on a free loopback port over a copy of a home, then ru
 session (its own ``session_hash``, through gradio's queue as the page calls it, over one
 async HTTP client so the load generator itself stays light) doing what the page does: ask a question (``/ask``), wait for the
 answer, open its first source (``/evidence``: table, page image, CSV), then read for
-``--think`` seconds (uniformly 0.5×–1.5×) before the next question. Phase 1 has no upload;
+``--think`` seconds (uniformly 0.5×–1.5×) before the next question; users arrive at random
+times over the first ``--ramp`` seconds (default ``--think``; ``--ramp 0``: all 50 ask their first
+question in the same instant, a burst the server works off in ~2–3 s on 2 cores). Phase 1 has no upload;
 in phase 2 a second client uploads real PDFs one after another through the page (``/do_ingest``)
 for the whole phase. Reported per phase: questions, errors, answer latency p50/p95/max (typed
 to answer shown) and evidence latency p50/p95. The load generator runs on the same machine
@@ -121,9 +123,10 @@ async def _call(http: Any, api: str, data: list[Any], session: str) -> list[Any]
     return last
 
 
-async def _user(http: Any, stop: float, think: float, phase: Phase, seed: int) -> None:
+async def _user(http: Any, stop: float, think: float, phase: Phase, seed: int, ramp: float) -> None:
     rng = random.Random(seed)
     session = uuid.uuid4().hex
+    await asyncio.sleep(rng.uniform(0, ramp))  # users arrive spread over the ramp, not in one instant
     while time.monotonic() < stop:
         question = rng.choice(QUESTIONS)
         try:
@@ -143,13 +146,13 @@ async def _user(http: Any, stop: float, think: float, phase: Phase, seed: int) -
         await asyncio.sleep(think * rng.uniform(0.5, 1.5))
 
 
-async def _users(url: str, sessions: int, seconds: float, think: float, phase: Phase) -> None:
+async def _users(url: str, sessions: int, seconds: float, think: float, phase: Phase, ramp: float) -> None:
     import httpx
 
     stop = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=2 * sessions + 10)
     async with httpx.AsyncClient(base_url=url.rstrip("/"), timeout=120, limits=limits) as http:
-        await asyncio.gather(*(_user(http, stop, think, phase, i) for i in range(sessions)))
+        await asyncio.gather(*(_user(http, stop, think, phase, i, ramp) for i in range(sessions)))
 
 
 def _uploader(url: str, stop: float, phase: Phase) -> None:
@@ -168,14 +171,16 @@ def _uploader(url: str, stop: float, phase: Phase) -> None:
             phase.uploads.append(f"{name} error {exc}")
 
 
-def run_phase(url: str, name: str, sessions: int, seconds: float, think: float, upload: bool) -> Phase:
+def run_phase(
+    url: str, name: str, sessions: int, seconds: float, think: float, upload: bool, ramp: float = 0.0
+) -> Phase:
     phase = Phase(name)
     uploader = None
     if upload:
         uploader = threading.Thread(target=_uploader, args=(url, time.monotonic() + seconds, phase))
         uploader.start()
         time.sleep(1.0)  # the upload is running when the questions start
-    asyncio.run(_users(url, sessions, seconds, think, phase))
+    asyncio.run(_users(url, sessions, seconds, think, phase, ramp))
     if uploader is not None:
         uploader.join()
     return phase
@@ -202,9 +207,13 @@ def main() -> None:
         "--think", type=float, default=2.0, help="mean seconds a user reads before asking again"
     )
     parser.add_argument("--no-upload", action="store_true", help="skip the phase with an upload")
+    parser.add_argument("--ramp", type=float, default=None,
+                        help="users start at random times over this many seconds (default: --think; "
+                             "0 = every session asks its first question in the same instant)")  # fmt: skip
     parser.add_argument("--settle", type=float, default=10.0,
                         help="seconds to wait after the server is up (its ingest child loads meanwhile)")  # fmt: skip
     args = parser.parse_args()
+    ramp = args.think if args.ramp is None else args.ramp
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "served"
         shutil.copytree(args.home, home) if args.home else shutil.copytree(_sample_home(Path(tmp)), home)
@@ -213,12 +222,13 @@ def main() -> None:
         try:
             print(
                 f"server {url} · {args.sessions} sessions · {args.seconds:.0f} s per phase · think {args.think} s"
+                f" · ramp {ramp} s"
             )
-            phases = [run_phase(url, "no upload", args.sessions, args.seconds, args.think, upload=False)]
+            phases = [run_phase(url, "no upload", args.sessions, args.seconds, args.think, upload=False, ramp=ramp)]
             print(phases[-1].line(), flush=True)
             if not args.no_upload:
                 phases.append(
-                    run_phase(url, "during uploads", args.sessions, args.seconds, args.think, upload=True)
+                    run_phase(url, "during uploads", args.sessions, args.seconds, args.think, upload=True, ramp=ramp)
                 )
                 print(phases[-1].line(), flush=True)
             for phase in phases:

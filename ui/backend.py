@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,8 @@ WATCH_SECONDS = 2.0
 """How often the watcher looks for reports committed by another process."""
 RETIRE_SECONDS = 60.0
 """A replaced engine is closed this long after the swap (a question takes well under a second)."""
+EVIDENCE_CACHE = 256
+"""Citations whose evidence one engine generation keeps (least recently opened dropped first)."""
 
 
 class Engine(Protocol):
@@ -101,6 +104,10 @@ class Generation:
     records: list[ReportRecord]
     examples: list[str]
     fingerprint: tuple[Any, ...]
+    evidence: OrderedDict[str, Evidence] = field(default_factory=OrderedDict)
+    """Evidence built for citations of this generation's reports (most recently used last;
+    shared by every session, never changed after it is built)."""
+    evidence_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass
@@ -205,8 +212,22 @@ class Backend:
         return generation.examples if generation is not None else example_questions(self.records())
 
     def evidence(self, citation: Citation) -> Evidence:
-        """The table, passage, page image and CSV for a citation (see :func:`ui.evidence.build_evidence`)."""
-        return build_evidence(self._reader(), self.settings.files_dir, citation)
+        """The table, passage, page image and CSV for a citation (see :func:`ui.evidence.build_evidence`),
+        built once per citation and engine generation (many users open the same sources)."""
+        generation, key = self._generation, repr(citation)
+        if generation is not None:
+            with generation.evidence_lock:
+                cached = generation.evidence.get(key)
+                if cached is not None:
+                    generation.evidence.move_to_end(key)
+                    return cached
+        evidence = build_evidence(self._reader(), self.settings.files_dir, citation)
+        if generation is not None:
+            with generation.evidence_lock:
+                generation.evidence[key] = evidence
+                while len(generation.evidence) > EVIDENCE_CACHE:
+                    generation.evidence.popitem(last=False)
+        return evidence
 
     def csv_file(self, evidence: Evidence, citation: Citation | None = None) -> Path | None:
         """Write the evidence's table CSV (UTF-8 with BOM, for spreadsheets) to a fresh file named

@@ -19,6 +19,11 @@ import os
 import signal
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
+# gradio's queue keeps the last N events and, after every event, summarises them with pandas for
+# its monitoring dashboard (off here): ~20% of the server's CPU under load (bench_web). Keep few
+# and never summarise (a deployer may still set these).
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "10")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**62))
 
 from typing import Any
 

@@ -163,6 +163,7 @@ def test_backend_scopes_questions_and_rebuilds_the_engine_after_ingest(
 def test_backend_writes_the_cited_table_as_csv(tmp_path: Path, sample_paths: list[Path]) -> None:
     from ingest.pipeline import Ingestor
     from ingest.store import FactStore
+    from ui.evidence import build_evidence
 
     settings = Settings(home=tmp_path)
     with FactStore(settings.db_path) as store:
@@ -174,7 +175,13 @@ def test_backend_writes_the_cited_table_as_csv(tmp_path: Path, sample_paths: lis
                         bbox=fact.bbox)  # fmt: skip
     backend = Backend(settings, engine_factory=FakeEngine)
     try:
+        backend.engine()
         evidence = backend.evidence(citation)
+        # built once per citation and engine generation, the same as built afresh
+        assert backend.evidence(citation) is evidence
+        with FactStore(settings.db_path) as store:
+            fresh = build_evidence(store, settings.files_dir, citation)
+        assert (fresh.title, fresh.table_html, fresh.csv_text) == (evidence.title, evidence.table_html, evidence.csv_text)
         path = backend.csv_file(evidence, citation)
         assert path is not None and path.name.startswith(f"青山市人民政府办公室_2024_{fact.table_no}_")
         assert path.name.endswith("经费支出决算表.csv"), path.name
