@@ -10,6 +10,7 @@ body no report is from (``北京市财政局``), is reported so the question can
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -27,14 +28,20 @@ _ALL_UNITS = re.compile(
 
 
 def _unit_core(record: ReportRecord) -> str:
-    r = record.report
-    base = re.sub(r"[（(]?本级[）)]?$", "", r.unit_name)
-    return base[len(r.region) :] if r.region and base.startswith(r.region) else base
+    return _core_of(record.report.unit_name, record.report.region)
+
+
+def _core_of(unit_name: str, region: str) -> str:
+    base = re.sub(r"[（(]?本级[）)]?$", "", unit_name)
+    return base[len(region) :] if region and base.startswith(region) else base
 
 
 def type_words(record: ReportRecord) -> tuple[str, ...]:
     """Words naming the kind of office (``政府办``, ``府办`` … for a 人民政府办公室)."""
-    core = _unit_core(record)
+    return _type_words_of(_unit_core(record))
+
+
+def _type_words_of(core: str) -> tuple[str, ...]:
     if "政府办公室" in core:
         return ("政府办公室", "政府办", "府办", "政府办公厅")
     return (core,) if core else ()
@@ -42,7 +49,10 @@ def type_words(record: ReportRecord) -> tuple[str, ...]:
 
 def _places(record: ReportRecord) -> tuple[str, ...]:
     """The unit's place (last level of its region): ``临沂市罗庄区`` → ``罗庄区``, ``罗庄``."""
-    region = record.report.region
+    return _places_of(record.report.region)
+
+
+def _places_of(region: str) -> tuple[str, ...]:
     parts = re.findall(r"[\u4e00-\u9fff]+?(?:自治州|自治县|省|市|区|县|旗|盟|州)", region)
     if not parts:
         return ()
@@ -53,15 +63,22 @@ def _places(record: ReportRecord) -> tuple[str, ...]:
 
 def _names(record: ReportRecord) -> tuple[str, ...]:
     r = record.report
-    base = re.sub(r"[（(]?本级[）)]?$", "", r.unit_name)
-    names = [r.unit_name, base, *r.short_names, *aliases(r.unit_name, r.region)]
-    core = _unit_core(record)
-    for place in _places(record):
-        for word in type_words(record):
+    return _names_of(r.unit_name, r.region, r.short_names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_of(unit_name: str, region: str, short_names: tuple[str, ...]) -> tuple[str, ...]:
+    """Every name of a unit (computed once per unit: every question asks for them)."""
+    base = re.sub(r"[（(]?本级[）)]?$", "", unit_name)
+    names = [unit_name, base, *short_names, *aliases(unit_name, region)]
+    core = _core_of(unit_name, region)
+    words = _type_words_of(core)
+    for place in _places_of(region):
+        for word in words:
             names.append(place + word)
             if word.startswith("政府"):
                 names.append(place + "人民" + word)
-        if core and core not in type_words(record):
+        if core and core not in words:
             names.append(place + core)
     names = [norm(n) for n in names if n and "XX" not in n and "xx" not in n]
     # as written and as canonical (questions are matched canonical; callers strip either from text)
