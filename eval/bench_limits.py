@@ -1,5 +1,7 @@
-"""How fast and how lean bad input is refused: a 1 MB PDF whose stream inflates to 1 GB,
-``/dev/zero`` and a FIFO, each given to ``budgetqa ingest`` in its own process.
+"""How fast and how lean bad input is refused: a 1 MB PDF whose stream inflates to 1 GB, the
+same bomb hidden inside a filter chain ([/ASCII85Decode /FlateDecode] and
+[/FlateDecode /FlateDecode]), ``/dev/zero`` and a FIFO, each given to ``budgetqa ingest`` in
+its own process.
 
 Prints, per input: wall seconds, peak memory of the process (max RSS), exit code and the
 message. Targets (issue 13): the bomb under 2 s and 300 MB; the others at once.
@@ -38,10 +40,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bq-bench-limits-") as tmp:
         root = Path(tmp)
         bomb = write_bomb_pdf(root / "bomb.pdf")
+        a85 = write_bomb_pdf(root / "bomb_a85.pdf", outer=("ASCII85Decode",))
+        double = write_bomb_pdf(root / "bomb_flate2.pdf", outer=("FlateDecode",))
         fifo = root / "pipe.pdf"
         os.mkfifo(fifo)
         print(f"bomb.pdf: {bomb.stat().st_size / 1024 / 1024:.2f} MB on disk, 1024 MB inflated")
-        for name, path in (("bomb", bomb), ("/dev/zero", Path("/dev/zero")), ("fifo", fifo)):
+        print(f"chained: {a85.stat().st_size / 1024 / 1024:.2f} MB (ASCII85), {double.stat().st_size / 1024:.0f} KB (Flate twice)")
+        inputs = (("bomb", bomb), ("bomb in [/ASCII85Decode /FlateDecode]", a85),
+                  ("bomb in [/FlateDecode /FlateDecode]", double), ("/dev/zero", Path("/dev/zero")), ("fifo", fifo))  # fmt: skip
+        for name, path in inputs:
             wall, peak_mb, code, line = ingest_once(root / "home", path)
             print(f"{name}: {wall:.2f} s wall, peak RSS {peak_mb:.0f} MB, exit {code}: {line}")
     return 0

@@ -7,10 +7,11 @@ A library open to strangers (an upload page) must refuse, quickly and with the r
 - a file larger than ``max_file_mb``: from ``stat``, then read at most that many bytes;
 - a PDF with more than ``max_pages`` pages (counted by pdfium without reading the pages);
 - a PDF with a compressed stream that decodes beyond ``max_stream_mb`` (a "zip bomb":
-  1 MB of deflated zeros is 1 GB): every ``/FlateDecode``, ``/LZWDecode`` and
-  ``/RunLengthDecode`` stream (the filters that expand) is decoded piece by piece,
-  counting, and never kept, so the check needs a few MB whatever the bomb (a stream's
-  first filter is measured; the others of a chain are the PDF reader's);
+  1 MB of deflated zeros is 1 GB): every stream whose filters include one that expands
+  (``/FlateDecode``, ``/LZWDecode``, ``/RunLengthDecode``, ``/ASCII85Decode``) is decoded
+  through its whole chain (``[/ASCII85Decode /FlateDecode]``, ``[/FlateDecode /FlateDecode]``):
+  each filter but the last is decoded up to the limit, the last only counted piece by piece
+  and never kept, so the check needs at most about the limit in memory whatever the bomb;
 - a file whose reading takes longer than ``timeout_s``: checked as each page is read, in
   any thread (:class:`FileGuard`), and on the main thread also by a SIGALRM timer that
   interrupts a single page that hangs;
@@ -133,26 +134,36 @@ def read_limited(path: Path, limits: Limits) -> bytes:
     return data
 
 
-_EXPANDING = (
-    ("flate", (b"FlateDecode", b"/Fl ", b"/Fl/", b"/Fl]")),
-    ("lzw", (b"LZWDecode", b"/LZW ", b"/LZW/", b"/LZW]")),
-    ("runlength", (b"RunLengthDecode", b"/RL ", b"/RL/", b"/RL]")),
-)
-"""The filters whose output can be much larger than their input, and how a dictionary names them."""
+_FILTERS = {
+    b"FlateDecode": "flate", b"Fl": "flate", b"LZWDecode": "lzw", b"LZW": "lzw",
+    b"RunLengthDecode": "runlength", b"RL": "runlength", b"ASCII85Decode": "a85", b"A85": "a85",
+    b"ASCIIHexDecode": "hex", b"AHx": "hex",
+}  # fmt: skip
+"""The decoding filters of PDF 32000 §7.4 (full names and the abbreviations) this module decodes."""
+_EXPANDING = frozenset({"flate", "lzw", "runlength", "a85"})
+"""The filters whose output can be larger than their input (ASCII85's ``z`` is 4 bytes)."""
+_FILTER_ENTRY = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
 
 
-def _expanding_streams(data: bytes) -> Iterator[tuple[str, bytes]]:
-    """``(filter, raw bytes)`` of every top-level stream whose dictionary names an expanding
-    filter (the first one named, if several)."""
+def _filter_chain(head: bytes) -> tuple[str | None, ...]:
+    """The filters a stream dictionary names, in the order they are applied (``None`` for a
+    filter not decoded here, e.g. an image codec)."""
+    entries = _FILTER_ENTRY.findall(head)
+    if not entries:
+        return ()
+    return tuple(_FILTERS.get(name) for name in re.findall(rb"/([A-Za-z0-9]+)", entries[-1]))
+
+
+def _expanding_streams(data: bytes) -> Iterator[tuple[tuple[str | None, ...], bytes]]:
+    """``(filter chain, raw bytes)`` of every top-level stream whose chain has an expanding filter."""
     for match in _STREAM.finditer(data):
         head = data[max(0, match.start() - _DICT_TAIL) : match.start()]
         head = head[head.rfind(b"obj") + 3 :] if b"obj" in head else head
-        named = [(min(p for p in (head.find(n) for n in names) if p >= 0), kind)
-                 for kind, names in _EXPANDING if any(n in head for n in names)]  # fmt: skip
-        if not named:
+        chain = _filter_chain(head)
+        if not _EXPANDING.intersection(kind for kind in chain if kind):
             continue
         end = data.find(b"endstream", match.end())
-        yield min(named)[1], data[match.end() : end if end >= 0 else len(data)]
+        yield chain, data[match.end() : end if end >= 0 else len(data)]
 
 
 def inflated_size(raw: bytes, cap: int) -> int:
@@ -212,7 +223,112 @@ def runlength_size(raw: bytes, cap: int) -> int:
     return total
 
 
-_DECODED_SIZE = {"flate": inflated_size, "lzw": lzw_size, "runlength": runlength_size}
+def _a85_payload(raw: bytes) -> bytes:
+    """ASCII85 data as the reader decodes it (pdfminer strips ``<~`` … ``~>``)."""
+    from pdfminer.ascii85 import end_re, start_re
+
+    return end_re.sub(b"", start_re.sub(b"", raw))
+
+
+def a85_size(raw: bytes, cap: int) -> int:
+    """How many bytes ``raw`` (ASCII85 data) decodes to, counted without decoding: ``z`` is 4
+    zero bytes, every 5 other characters 4 bytes, a last group of k characters k − 1 bytes."""
+    payload = _a85_payload(raw)
+    zeros = payload.count(b"z")
+    chars = len(payload) - zeros - sum(payload.count(c) for c in (b" ", b"\n", b"\r", b"\t", b"\f", b"\0"))
+    return 4 * zeros + 4 * (chars // 5) + max(0, chars % 5 - 1)
+
+
+def hex_size(raw: bytes, cap: int) -> int:
+    """How many bytes ``raw`` (ASCIIHex data) decodes to: at most half its length."""
+    return (len(raw) + 1) // 2
+
+
+def _inflate(raw: bytes, cap: int) -> bytes:
+    inflater, pieces, total, pending = zlib.decompressobj(), [], 0, raw
+    try:
+        while pending and total <= cap:
+            pieces.append(inflater.decompress(pending, _INFLATE_STEP))
+            total += len(pieces[-1])
+            pending = inflater.unconsumed_tail
+        if total <= cap and not inflater.eof:
+            pieces.append(inflater.flush())
+    except zlib.error:
+        pass
+    return b"".join(pieces)
+
+
+def _lzw(raw: bytes, cap: int) -> bytes:
+    from io import BytesIO
+
+    from pdfminer.lzw import LZWDecoder
+    from pdfminer.pdfexceptions import PDFException
+
+    pieces, total = [], 0
+    try:
+        for piece in LZWDecoder(BytesIO(raw)).run():
+            pieces.append(piece)
+            total += len(piece)
+            if total > cap:
+                break
+    except (PDFException, EOFError, IndexError, TypeError):
+        pass
+    return b"".join(pieces)
+
+
+def _runlength(raw: bytes, cap: int) -> bytes:
+    out, i = bytearray(), 0
+    while i < len(raw) and len(out) <= cap:
+        length = raw[i]
+        if length == 128:
+            break
+        if length < 128:
+            out += raw[i + 1 : i + length + 2]
+            i += length + 2
+        else:
+            out += raw[i + 1 : i + 2] * (257 - length)
+            i += 2
+    return bytes(out)
+
+
+def _a85(raw: bytes, cap: int) -> bytes:
+    from base64 import a85decode
+
+    try:
+        return a85decode(_a85_payload(raw))
+    except ValueError:
+        return b""
+
+
+def _hex(raw: bytes, cap: int) -> bytes:
+    from pdfminer.ascii85 import asciihexdecode
+
+    return asciihexdecode(raw)
+
+
+_DECODED_SIZE = {"flate": inflated_size, "lzw": lzw_size, "runlength": runlength_size, "a85": a85_size,
+                 "hex": hex_size}  # fmt: skip
+_COUNTED_FIRST = frozenset({"a85", "hex"})
+"""Filters whose output size is known without decoding (checked before decoding them whole)."""
+_DECODE = {"flate": _inflate, "lzw": _lzw, "runlength": _runlength, "a85": _a85, "hex": _hex}
+
+
+def decoded_size(chain: tuple[str | None, ...], raw: bytes, cap: int) -> int:
+    """How many bytes ``raw`` decodes to through the filter ``chain``, counting no further than
+    about ``cap``: every filter but the last is decoded (at most ``cap + 1`` bytes kept), the
+    last only measured; a filter not decoded here ends the count with what came so far."""
+    data = raw
+    for position, kind in enumerate(chain):
+        if kind is None:
+            return len(data)
+        if position == len(chain) - 1 or kind in _COUNTED_FIRST:
+            size = _DECODED_SIZE[kind](data, cap)
+            if position == len(chain) - 1 or size > cap:
+                return size
+        data = _DECODE[kind](data, cap)
+        if len(data) > cap:
+            return len(data)
+    return len(data)
 
 
 def check_pdf(path: Path, data: bytes, limits: Limits) -> None:
@@ -222,8 +338,8 @@ def check_pdf(path: Path, data: bytes, limits: Limits) -> None:
         LimitExceededError: with the count and the limit.
     """
     if limits.max_stream_bytes:
-        for kind, raw in _expanding_streams(data):
-            size = _DECODED_SIZE[kind](raw, limits.max_stream_bytes)
+        for chain, raw in _expanding_streams(data):
+            size = decoded_size(chain, raw, limits.max_stream_bytes)
             if size > limits.max_stream_bytes:
                 raise LimitExceededError(
                     str(path),

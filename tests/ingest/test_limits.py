@@ -1,17 +1,18 @@
 """Limits on one file: non-regular files, size, pages, decompression bombs (Flate, LZW,
-RunLength), time and memory (page by page, in any thread) — each
+RunLength, ASCII85, and each inside a filter chain), time and memory (page by page, in any thread) — each
 refused with its reason, nothing stored; the real reports pass the default limits.
 (Time and memory of refusing the bomb: ``eval/bench_limits.py``.)"""
 
 from __future__ import annotations
 
+import base64
 import os
 import zlib
 from pathlib import Path
 
 import pytest
 
-from ingest.limits import Limits, check_pdf, inflated_size, lzw_size, runlength_size
+from ingest.limits import Limits, a85_size, check_pdf, decoded_size, inflated_size, lzw_size, runlength_size
 from ingest.pipeline import STATUS_FAILED, Ingestor
 from ingest.settings import Settings
 
@@ -45,20 +46,24 @@ def runlength_zeros(size: int) -> bytes:
     return b"\x81\x00" * (size // 128) + b"\x80"
 
 
-def write_bomb_pdf(path: Path, inflated_mb: int = 1024, kind: str = "FlateDecode") -> Path:
+def write_bomb_pdf(path: Path, inflated_mb: int = 1024, kind: str = "FlateDecode", outer: tuple[str, ...] = ()) -> Path:
     """A valid-looking one-page PDF whose content stream is ``inflated_mb`` MB of zeros, encoded
-    with ``kind`` (FlateDecode, LZWDecode or RunLengthDecode)."""
+    with ``kind`` (FlateDecode, LZWDecode or RunLengthDecode), then by each of ``outer``
+    (FlateDecode, ASCII85Decode: a filter chain, the last encoding decoded first)."""
     if kind == "FlateDecode":
         packer = zlib.compressobj(9)
         chunk = b"\0" * (1024 * 1024)
         stream = b"".join(packer.compress(chunk) for _ in range(inflated_mb)) + packer.flush()
     else:
         stream = (lzw_zeros if kind == "LZWDecode" else runlength_zeros)(inflated_mb * 1024 * 1024)
+    for wrapper in outer:
+        stream = zlib.compress(stream, 9) if wrapper == "FlateDecode" else base64.a85encode(stream) + b"~>"
+    chain = b" ".join(b"/" + name.encode() for name in (*reversed(outer), kind))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /%s >>\nstream\n" % (len(stream), kind.encode()) + stream + b"\nendstream",
+        b"<< /Length %d /Filter [%s] >>\nstream\n" % (len(stream), chain) + stream + b"\nendstream",
     ]
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
@@ -182,6 +187,32 @@ def test_settings_from_environment_are_typed_and_checked() -> None:
 
 
 @pytest.mark.shared
+@pytest.mark.parametrize("outer", [("FlateDecode",), ("ASCII85Decode",), ("FlateDecode", "ASCII85Decode")])
+def test_a_bomb_inside_a_filter_chain_is_refused(tmp_path: Path, outer: tuple[str, ...]) -> None:
+    """The zeros hide behind another filter ([/ASCII85Decode /FlateDecode], [/FlateDecode
+    /FlateDecode]): the first filter's output is small, the last one's is the bomb."""
+    bomb = write_bomb_pdf(tmp_path / "report.pdf", inflated_mb=8, outer=outer)
+    assert bomb.stat().st_size < 64 * 1024
+    ingestor = Ingestor(Settings(home=tmp_path / "home", max_stream_mb=4))
+    outcome = ingestor.ingest(bomb)
+    assert outcome.status == STATUS_FAILED and "压缩" in outcome.error, outcome.error
+    assert ingestor.store.counts() == EMPTY
+
+
+def test_chains_are_measured_as_the_reader_decodes_them() -> None:
+    from pdfminer.ascii85 import ascii85decode
+
+    data = os.urandom(10_001) + b"\0" * 4000
+    for encoded in (base64.a85encode(data) + b"~>", b"<~" + base64.a85encode(data, wrapcol=70) + b"~>"):
+        assert a85_size(encoded, 1 << 30) == len(ascii85decode(encoded)) == len(data)
+    inner = zlib.compress(data)
+    assert decoded_size(("a85", "flate"), base64.a85encode(inner) + b"~>", 1 << 30) == len(data)
+    assert decoded_size(("flate", "flate"), zlib.compress(inner), 1 << 30) == len(data)
+    assert decoded_size(("hex", "flate"), inner.hex().encode() + b">", 1 << 30) == len(data)
+    assert decoded_size(("flate", None), zlib.compress(b"x" * 500), 1 << 30) == 500  # an image codec ends the count
+    assert decoded_size(("flate", "flate"), zlib.compress(inner), 1000) > 1000  # past the cap: stops early
+
+
 def test_every_real_pdf_passes_the_default_limits(pdf_reports: dict[str, Path]) -> None:
     for path in pdf_reports.values():
         check_pdf(path, path.read_bytes(), Limits())  # raises if a real report were refused
