@@ -3,7 +3,7 @@
 A ``budgetqa ask`` process spends ≈0.4 s of CPU starting Python, importing the engine and
 compiling its patterns before it answers in ~20 ms; twenty started at once on two cores queue
 for seconds. A running ``budgetqa serve`` has all of that loaded and listens on a Unix socket
-in its home (``<home>/ask.sock``, owner-only; :mod:`ui.ask_service`). :func:`main` — the
+for its home (:func:`socket_path`, in a folder only this user may enter; :mod:`ui.ask_service`). :func:`main` — the
 ``budgetqa`` command — sends a plain ``budgetqa [--home H] ask QUESTION [--json]`` there and
 prints the reply: the same text or JSON the command prints itself, from the same engine code
 over the same reports.
@@ -14,8 +14,8 @@ LLM: compared per request), no server, a stale socket, no reply within
 :data:`ANSWER_TIMEOUT_S`, a home without reports. The fast path makes an ask faster, never
 different. ``BUDGETQA_ASK_LOCAL=1`` forces the in-process path.
 
-This module imports only :mod:`os`, :mod:`sys`, :mod:`json`, :mod:`socket` and
-:mod:`ingest.home` (a forwarded ask costs the process ≈0.05 s of CPU).
+This module imports only small standard modules and :mod:`ingest.home` (a forwarded ask costs
+the process ≈0.05 s of CPU).
 """
 
 from __future__ import annotations
@@ -23,20 +23,51 @@ from __future__ import annotations
 import json
 import os
 import socket
+import stat
 import sys
+import zlib
 from collections.abc import Mapping, Sequence
 
 from ingest.home import chosen_home
 
-SOCKET_NAME = "ask.sock"
 CONNECT_TIMEOUT_S = 1.0
 ANSWER_TIMEOUT_S = 60.0
 LOCAL_VARIABLE = "BUDGETQA_ASK_LOCAL"
 
 
-def socket_path(home: str) -> str:
-    """Where a server of ``home`` listens for asks."""
-    return os.path.join(home, SOCKET_NAME)
+def socket_dir(environ: Mapping[str, str], create: bool = False) -> str | None:
+    """The folder of ask sockets: ``$XDG_RUNTIME_DIR/budgetqa``, else ``$TMPDIR/budgetqa-<uid>``
+    (``/tmp``); ``None`` unless it is a real folder of this user that no one else may enter (a
+    folder someone else made could hand out answers that are not the server's)."""
+    runtime = environ.get("XDG_RUNTIME_DIR")
+    if runtime:
+        folder = os.path.join(runtime, "budgetqa")
+    else:
+        folder = os.path.join(environ.get("TMPDIR") or "/tmp", f"budgetqa-{os.getuid()}")
+    if create:
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    private = stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
+    return folder if private else None
+
+
+def socket_path(home: str, environ: Mapping[str, str], create: bool = False) -> str | None:
+    """Where a server of ``home`` listens for asks (one socket per home, named by a checksum of
+    its real path; outside the home, so a home can be read-only, copied, or deeply nested), or
+    ``None`` when there is no private folder for it (:func:`socket_dir`)."""
+    folder = socket_dir(environ, create=create)
+    if folder is None:
+        return None
+    real = os.path.realpath(home).encode("utf-8", "surrogateescape")
+    return os.path.join(folder, f"ask-{zlib.crc32(real):08x}{zlib.adler32(real):08x}.sock")
 
 
 def settings_env(environ: Mapping[str, str]) -> dict[str, str]:
@@ -79,10 +110,11 @@ def forward(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> st
     if parsed is None:
         return None
     home, question, as_json = parsed
-    path = socket_path(chosen_home(home, env))
-    if not os.path.exists(path):
+    home_dir = chosen_home(home, env)
+    path = socket_path(home_dir, env)
+    if path is None or not os.path.exists(path):
         return None
-    request = {"question": question, "json": as_json, "env": settings_env(env)}
+    request = {"question": question, "json": as_json, "env": settings_env(env), "home": os.path.realpath(home_dir)}
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(CONNECT_TIMEOUT_S)

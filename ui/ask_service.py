@@ -14,7 +14,7 @@ import os
 import socket
 import socketserver
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,8 @@ from ui.ask_client import CONNECT_TIMEOUT_S, socket_path
 log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 64 * 1024
-MAX_SOCKET_PATH = 100
-"""Unix socket paths are limited to 108 bytes; a longer home gets no socket (asks run locally)."""
+MAX_SOCKET_PATH = 107
+"""Unix socket paths are limited to 108 bytes (a very long ``$TMPDIR`` gets no socket)."""
 
 
 def answer_profile(settings: Settings) -> tuple[str, str, str]:
@@ -43,7 +43,8 @@ class _Handler(socketserver.StreamRequestHandler):
             question, as_json = str(request["question"]), bool(request.get("json"))
             env = {str(k): str(v) for k, v in dict(request.get("env") or {}).items()}
             theirs = answer_profile(Settings.from_env(env, home=self.server.home))
-            if len(line) > MAX_REQUEST_BYTES or theirs != self.server.profile:
+            same_home = request.get("home") == os.path.realpath(self.server.home)
+            if len(line) > MAX_REQUEST_BYTES or theirs != self.server.profile or not same_home:
                 reply: dict[str, Any] = {"fallback": "settings differ or request too long"}
             else:
                 output = self.server.answer(question, as_json)
@@ -81,14 +82,22 @@ class AskService:
     """The socket a server answers ``budgetqa ask`` on (one thread per connection).
 
     Args:
-        settings: the server's settings (its home holds the socket; see :func:`answer_profile`).
+        settings: the server's settings (the socket is its home's, :func:`ui.ask_client.socket_path`;
+            see :func:`answer_profile`).
         answer: ``(question, as_json) -> output`` — what ``budgetqa ask`` would print, or
             ``None`` to let the client answer by itself.
     """
 
-    def __init__(self, settings: Settings, answer: Callable[[str, bool], str | None]) -> None:
-        self.path = Path(socket_path(str(settings.home)))
+    def __init__(
+        self,
+        settings: Settings,
+        answer: Callable[[str, bool], str | None],
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
         self._settings, self._answer = settings, answer
+        self._environ = os.environ if environ is None else environ
+        path = socket_path(str(settings.home), self._environ, create=False)
+        self.path: Path | None = Path(path) if path is not None else None
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._inode: int | None = None
@@ -101,9 +110,11 @@ class AskService:
     def start(self) -> bool:
         """Listen, unless another server of this home already does or the path is too long;
         returns whether this one listens. A stale socket file (its server died) is replaced."""
-        if len(str(self.path).encode()) > MAX_SOCKET_PATH:
-            log.info("home path too long for a Unix socket: budgetqa ask answers by itself")
+        path = socket_path(str(self._settings.home), self._environ, create=True)
+        if path is None or len(path.encode()) > MAX_SOCKET_PATH:
+            log.info("no private folder for the ask socket: budgetqa ask answers by itself")
             return False
+        self.path = Path(path)
         if self.path.exists() or self.path.is_symlink():
             if _listening(self.path):
                 return False
@@ -130,7 +141,7 @@ class AskService:
             server.shutdown()  # waits for serve_forever to return
         server.server_close()
         try:
-            if self._inode is not None and self.path.stat().st_ino == self._inode:
+            if self.path is not None and self._inode is not None and self.path.stat().st_ino == self._inode:
                 self.path.unlink()
         except OSError:
             pass

@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 
 from ingest.home import chosen_home
 from ingest.settings import Settings
-from ui.ask_client import simple_ask, socket_path
+from ui.ask_client import forward, simple_ask, socket_dir, socket_path
 from ui.ask_service import AskService
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,7 +30,7 @@ def _budgetqa(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess
     environ = {k: v for k, v in os.environ.items() if not k.startswith("BUDGETQA_")}
     environ.update(HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", ANONYMIZED_TELEMETRY="False", **env)
     code = "from ui.ask_client import main; main()"
-    return subprocess.run([sys.executable, "-c", code, "--home", str(home), *args], cwd=REPO, env=environ,
+    return subprocess.run([sys.executable, "-c", code, "--home", str(home), *args], check=False, cwd=REPO, env=environ,
                           capture_output=True, text=True, timeout=300)  # fmt: skip
 
 
@@ -79,7 +80,8 @@ def test_a_running_server_answers_a_plain_ask_as_the_process_would(
     served_home: tuple[Path, AskService],
 ) -> None:
     home, service = served_home
-    assert socket_path(str(home)) == str(service.path) and oct(service.path.stat().st_mode)[-3:] == "600"
+    assert service.path is not None and socket_path(str(home), os.environ) == str(service.path)
+    assert oct(service.path.stat().st_mode)[-3:] == "600" and not str(service.path).startswith(str(home))
     forwarded = _budgetqa(home, "ask", QUESTION, "--json")
     assert forwarded.returncode == 0, forwarded.stderr
     assert service.served == 1
@@ -102,7 +104,7 @@ def test_one_server_per_home_and_stale_sockets_are_replaced(served_home: tuple[P
     second = AskService(Settings(home=home), lambda q, j: "never")
     assert not second.start()  # the first one listens
     second.close()
-    assert service.path.exists()
+    assert service.path is not None and service.path.exists()
     service.close()
     assert not service.path.exists()
     # a server killed without cleaning up leaves its socket file behind
@@ -129,3 +131,26 @@ def test_a_server_without_reports_lets_the_cli_say_so(tmp_path: Path) -> None:
     finally:
         service.close()
     assert result.returncode == 1 and "no reports" in result.stderr
+
+
+def test_no_socket_in_a_folder_others_may_enter(tmp_path: Path) -> None:
+    """The socket folder must be this user's alone: in one that others may write to, a stranger's
+    socket could answer in the server's name. Then the server offers none and asks run locally."""
+    runtime = Path(tempfile.mkdtemp(prefix="bq-run-"))  # short: socket paths are limited to 107 bytes
+    env = {"XDG_RUNTIME_DIR": str(runtime)}
+    assert socket_dir(env) is None  # not there yet
+    assert socket_dir(env, create=True) == str(runtime / "budgetqa")  # made, owner-only
+    os.chmod(runtime / "budgetqa", 0o777)
+    assert socket_dir(env) is None and socket_path(str(tmp_path), env) is None
+    service = AskService(Settings(home=tmp_path / "h"), lambda q, j: "never", environ=env)
+    assert not service.start()
+    assert forward(["--home", str(tmp_path / "h"), "ask", QUESTION], {**env, "BUDGETQA_HOME": ""}) is None
+    os.chmod(runtime / "budgetqa", 0o700)
+    assert service.start()
+    try:
+        assert forward(["--home", str(tmp_path / "h"), "ask", QUESTION], env) == "never"
+        other_home = forward(["--home", str(tmp_path / "elsewhere"), "ask", QUESTION], env)
+        assert other_home is None  # another home's asks are not this server's
+    finally:
+        service.close()
+        shutil.rmtree(runtime, ignore_errors=True)
