@@ -16,7 +16,9 @@ A library open to strangers (an upload page) must refuse, quickly and with the r
   any thread (:class:`FileGuard`), and on the main thread also by a SIGALRM timer that
   interrupts a single page that hangs;
 - a file whose reading makes the process grow by more than ``max_memory_mb`` (resident
-  memory, checked as each page is read, where ``/proc/self/statm`` exists).
+  memory, checked as each page is read, where ``/proc/self/statm`` exists; measured from the
+  start of the file after memory freed before is handed back, so a long-lived process counts
+  what the file uses, not only what it adds beyond earlier peaks).
 
 Defaults (:class:`ingest.settings.Settings`) are sized far above real reports: the largest
 known one has 35 pages and a few MB, the largest stream of the 16 shared PDFs inflates
@@ -406,14 +408,36 @@ def _resident_bytes() -> int | None:
         return None
 
 
+_libc: object = None
+
+
+def release_free_memory() -> None:
+    """Hand memory the process has freed back to the system (glibc ``malloc_trim``; nothing
+    elsewhere). Without it a long-lived process (the upload child) keeps what earlier files
+    freed and reuses it, so a file's growth of resident size would not show what it uses."""
+    global _libc
+    try:
+        if _libc is None:
+            import ctypes
+
+            _libc = ctypes.CDLL("libc.so.6")
+        _libc.malloc_trim(0)  # type: ignore[attr-defined]
+    except (OSError, AttributeError):
+        _libc = False  # not glibc: resident size is what it is
+
+
 class FileGuard:
     """The time and memory one file's reading may take, checked whenever :meth:`check` is
-    called (as each page is read), in any thread: raises when the file is over either."""
+    called (as each page is read), in any thread: raises when the file is over either.
+    Memory is the growth of resident size from the start of the file, after freed memory is
+    handed back (:func:`release_free_memory`)."""
 
     def __init__(self, path: Path, limits: Limits) -> None:
         self.path = path
         self.limits = limits
         self.started = time.monotonic()
+        if limits.max_memory_bytes and _libc is not False:
+            release_free_memory()
         self.base = _resident_bytes() if limits.max_memory_bytes else None
 
     def check(self) -> None:

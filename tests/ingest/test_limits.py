@@ -126,8 +126,7 @@ def test_lzw_and_runlength_bombs_are_refused(tmp_path: Path, kind: str) -> None:
 def test_memory_and_time_are_checked_page_by_page_in_any_thread(tmp_path: Path, sample_paths: list[Path]) -> None:
     """The upload worker reads files off the main thread, where no SIGALRM timer can run:
     time and memory are checked as each page is read. (Memory is the growth of the process's
-    resident size, so it is tried in a fresh process: one that has read files before reuses
-    the memory it freed.)"""
+    resident size; tried in a fresh process with a tiny limit.)"""
     import subprocess
     import sys
     import threading
@@ -147,6 +146,40 @@ def test_memory_and_time_are_checked_page_by_page_in_any_thread(tmp_path: Path, 
                            str(sample_paths[0])], capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
     assert done.returncode == 1 and "内存" in done.stdout + done.stderr, done.stdout + done.stderr
     assert Ingestor(Settings(home=tmp_path / "ok")).ingest(sample_paths[0]).ok  # the defaults hold
+
+
+MEMORY_REUSE = """
+import os, sys
+from pathlib import Path
+from ingest.limits import FileGuard, LimitExceededError, Limits, _resident_bytes
+
+# a process that once held ~300 MB and freed it (a few objects still pin the heap)
+held = [bytes(2000) + i.to_bytes(4, "little") for i in range(150_000)]
+pins = held[::500]
+del held
+guard = FileGuard(Path("next.pdf"), Limits(max_memory_bytes=100 * 1024 * 1024))
+used = [bytes(2000) + i.to_bytes(4, "little") for i in range(150_000)]  # the next file uses ~300 MB
+try:
+    guard.check()
+except LimitExceededError:
+    print("refused")
+else:
+    print("passed", (_resident_bytes() - guard.base) // 2**20)
+"""
+
+
+def test_a_long_lived_process_counts_what_a_file_uses_not_only_new_peaks() -> None:
+    """The upload child reads file after file: memory an earlier file freed is handed back when
+    the next starts, so the next one's use shows as growth (without it: ~0 MB, passed)."""
+    import subprocess
+    import sys
+
+    if not Path("/proc/self/statm").exists():
+        pytest.skip("resident size is read from /proc")
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", MEMORY_REUSE], cwd=repo, capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+    assert done.stdout.strip() == "refused", done.stdout + done.stderr
 
 
 def test_devices_fifos_and_folders_are_refused_at_once(tmp_path: Path) -> None:

@@ -502,12 +502,13 @@ def test_the_upload_route_needs_a_login_token() -> None:
     refused = client.post("/gradio_api/upload", files=files)
     assert refused.status_code == 403 and "登录" in refused.text
     token = tokens.issue()
-    assert client.post("/gradio_api/upload", files=files, cookies={UPLOAD_COOKIE: token}).text == "stored"
-    assert client.post("/gradio_api/upload", files=files, cookies={UPLOAD_COOKIE: "forged"}).status_code == 403
+    assert TestClient(app, cookies={UPLOAD_COOKIE: token}).post("/gradio_api/upload", files=files).text == "stored"
+    assert TestClient(app, cookies={UPLOAD_COOKIE: "forged"}).post("/gradio_api/upload", files=files).status_code == 403
     assert client.get("/gradio_api/info").text == "stored"  # only the upload route is gated
     tokens.issue(), tokens.issue()  # limit 2: the oldest token is dropped
     assert not tokens.valid(token)
     expired = UploadTokens(ttl_s=0)
     assert not expired.valid(expired.issue()) and not expired.valid(None)
-    read_only = TestClient(Starlette(routes=routes, middleware=[Middleware(UploadGate, tokens=None)]))
-    assert read_only.post("/gradio_api/upload", files=files, cookies={UPLOAD_COOKIE: token}).status_code == 403
+    read_only = TestClient(Starlette(routes=routes, middleware=[Middleware(UploadGate, tokens=None)]),
+                           cookies={UPLOAD_COOKIE: token})  # fmt: skip
+    assert read_only.post("/gradio_api/upload", files=files).status_code == 403
