@@ -41,7 +41,6 @@ def _dump(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, default=_json_default)
 
 
-
 PORT_HELP = "Port for the web page (env GRADIO_SERVER_PORT; `make demo PORT=7861`)."
 
 
