@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from eval.bench_web import _start_server as start_server
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("BUDGETQA_SHARED", REPO.parent / "shared"))
@@ -113,19 +114,6 @@ def _send(
     return sorted(results, key=lambda r: r.started)
 
 
-def _start_server(home: Path) -> subprocess.Popen[str]:
-    """``budgetqa serve`` of ``home`` on a free loopback port, once it answers asks on its socket."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(_budgetqa(home, "serve", "--port", str(port)), env=_env(), cwd=REPO,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    for line in server.stdout or []:
-        if "budgetqa ask" in line:
-            return server
-    raise SystemExit(f"serve exited with {server.wait()} before listening for asks")
-
-
 def run(
     asks: int, mode: str, interval: float, pdf: Path, home: Path, serve: bool = False
 ) -> dict[str, list[AskResult]]:
@@ -137,7 +125,7 @@ def run(
     )
     if setup.returncode:
         raise SystemExit(f"setup failed: {setup.stderr or setup.stdout}")
-    server = _start_server(home) if serve else None
+    server = start_server(home)[0] if serve else None  # it answers asks once it says it is running
     try:
         return _phases(asks, mode, interval, pdf, home)
     finally:

@@ -168,61 +168,86 @@ def _expanding_streams(data: bytes) -> Iterator[tuple[tuple[str | None, ...], by
         yield chain, data[match.end() : end if end >= 0 else len(data)]
 
 
-def inflated_size(raw: bytes, cap: int) -> int:
-    """How many bytes ``raw`` (zlib data) inflates to, counting no further than ``cap + 1``.
-
-    Inflates :data:`_INFLATE_STEP` bytes at a time and keeps none of them; stops at the
-    first error (a damaged stream is the PDF reader's business).
-    """
-    inflater = zlib.decompressobj()
-    total = 0
-    pending = raw
+def _inflated_pieces(raw: bytes, cap: int) -> Iterator[bytes]:
+    """``raw`` (zlib data) inflated :data:`_INFLATE_STEP` bytes at a time, until past ``cap``;
+    stops at the first error (a damaged stream is the PDF reader's business)."""
+    inflater, total, pending = zlib.decompressobj(), 0, raw
     try:
         while pending and total <= cap:
-            total += len(inflater.decompress(pending, _INFLATE_STEP))
+            piece = inflater.decompress(pending, _INFLATE_STEP)
+            total += len(piece)
             pending = inflater.unconsumed_tail
+            yield piece
         if total <= cap and not inflater.eof:
-            total += len(inflater.flush())
+            yield inflater.flush()
     except zlib.error:
-        pass
-    return total
+        return
 
 
-def lzw_size(raw: bytes, cap: int) -> int:
-    """How many bytes ``raw`` (LZW data) decodes to, counting no further than ``cap + 1``
-    (pdfminer's decoder, the one the reader uses, run piece by piece)."""
+def _lzw_pieces(raw: bytes, cap: int) -> Iterator[bytes]:
+    """``raw`` (LZW data) decoded piece by piece by pdfminer's decoder, the one the reader uses."""
     from io import BytesIO
 
     from pdfminer.lzw import LZWDecoder
     from pdfminer.pdfexceptions import PDFException
 
-    total = 0
     try:
-        for piece in LZWDecoder(BytesIO(raw)).run():
-            total += len(piece)
-            if total > cap:
-                break
+        yield from LZWDecoder(BytesIO(raw)).run()
     except (PDFException, EOFError, IndexError, TypeError):  # damaged: the PDF reader's business
-        return total
+        return
+
+
+def _runlength_pieces(raw: bytes, cap: int) -> Iterator[bytes]:
+    """``raw`` (RunLength data, PDF 32000 §7.4.5) decoded run by run: a length byte 0–127 copies
+    that many + 1 bytes, 129–255 repeats the next byte 257 − length times, 128 ends the data."""
+    i = 0
+    while i < len(raw):
+        length = raw[i]
+        if length == 128:
+            return
+        if length < 128:
+            yield raw[i + 1 : i + length + 2]
+            i += length + 2
+        else:
+            yield raw[i + 1 : i + 2] * (257 - length)
+            i += 2
+
+
+def _counted(pieces: Iterator[bytes], cap: int) -> int:
+    """How many bytes ``pieces`` hold, counting no further than the first piece past ``cap``
+    (none is kept)."""
+    total = 0
+    for piece in pieces:
+        total += len(piece)
+        if total > cap:
+            break
     return total
+
+
+def _kept(pieces: Iterator[bytes], cap: int) -> bytes:
+    """``pieces`` joined, up to the first piece past ``cap``."""
+    kept, total = [], 0
+    for piece in pieces:
+        kept.append(piece)
+        total += len(piece)
+        if total > cap:
+            break
+    return b"".join(kept)
+
+
+def inflated_size(raw: bytes, cap: int) -> int:
+    """How many bytes ``raw`` (zlib data) inflates to, counting no further than about ``cap``."""
+    return _counted(_inflated_pieces(raw, cap), cap)
+
+
+def lzw_size(raw: bytes, cap: int) -> int:
+    """How many bytes ``raw`` (LZW data) decodes to, counting no further than about ``cap``."""
+    return _counted(_lzw_pieces(raw, cap), cap)
 
 
 def runlength_size(raw: bytes, cap: int) -> int:
-    """How many bytes ``raw`` (RunLength data, PDF 32000 §7.4.5) decodes to, counting no
-    further than ``cap + 1``, without decoding: a length byte 0–127 copies that many + 1
-    bytes, 129–255 repeats the next byte 257 − length times, 128 ends the data."""
-    total = i = 0
-    while i < len(raw) and total <= cap:
-        length = raw[i]
-        if length == 128:
-            break
-        if length < 128:
-            total += length + 1
-            i += length + 2
-        else:
-            total += 257 - length
-            i += 2
-    return total
+    """How many bytes ``raw`` (RunLength data) decodes to, counting no further than about ``cap``."""
+    return _counted(_runlength_pieces(raw, cap), cap)
 
 
 def _a85_payload(raw: bytes) -> bytes:
@@ -246,53 +271,6 @@ def hex_size(raw: bytes, cap: int) -> int:
     return (len(raw) + 1) // 2
 
 
-def _inflate(raw: bytes, cap: int) -> bytes:
-    inflater, pieces, total, pending = zlib.decompressobj(), [], 0, raw
-    try:
-        while pending and total <= cap:
-            pieces.append(inflater.decompress(pending, _INFLATE_STEP))
-            total += len(pieces[-1])
-            pending = inflater.unconsumed_tail
-        if total <= cap and not inflater.eof:
-            pieces.append(inflater.flush())
-    except zlib.error:
-        pass
-    return b"".join(pieces)
-
-
-def _lzw(raw: bytes, cap: int) -> bytes:
-    from io import BytesIO
-
-    from pdfminer.lzw import LZWDecoder
-    from pdfminer.pdfexceptions import PDFException
-
-    pieces, total = [], 0
-    try:
-        for piece in LZWDecoder(BytesIO(raw)).run():
-            pieces.append(piece)
-            total += len(piece)
-            if total > cap:
-                break
-    except (PDFException, EOFError, IndexError, TypeError):
-        pass
-    return b"".join(pieces)
-
-
-def _runlength(raw: bytes, cap: int) -> bytes:
-    out, i = bytearray(), 0
-    while i < len(raw) and len(out) <= cap:
-        length = raw[i]
-        if length == 128:
-            break
-        if length < 128:
-            out += raw[i + 1 : i + length + 2]
-            i += length + 2
-        else:
-            out += raw[i + 1 : i + 2] * (257 - length)
-            i += 2
-    return bytes(out)
-
-
 def _a85(raw: bytes, cap: int) -> bytes:
     from base64 import a85decode
 
@@ -312,7 +290,8 @@ _DECODED_SIZE = {"flate": inflated_size, "lzw": lzw_size, "runlength": runlength
                  "hex": hex_size}  # fmt: skip
 _COUNTED_FIRST = frozenset({"a85", "hex"})
 """Filters whose output size is known without decoding (checked before decoding them whole)."""
-_DECODE = {"flate": _inflate, "lzw": _lzw, "runlength": _runlength, "a85": _a85, "hex": _hex}
+_PIECES = {"flate": _inflated_pieces, "lzw": _lzw_pieces, "runlength": _runlength_pieces}
+_WHOLE = {"a85": _a85, "hex": _hex}
 
 
 def decoded_size(chain: tuple[str | None, ...], raw: bytes, cap: int) -> int:
@@ -327,7 +306,7 @@ def decoded_size(chain: tuple[str | None, ...], raw: bytes, cap: int) -> int:
             size = _DECODED_SIZE[kind](data, cap)
             if position == len(chain) - 1 or size > cap:
                 return size
-        data = _DECODE[kind](data, cap)
+        data = _kept(_PIECES[kind](data, cap), cap) if kind in _PIECES else _WHOLE[kind](data, cap)
         if len(data) > cap:
             return len(data)
     return len(data)
