@@ -29,9 +29,10 @@ MAX_SOCKET_PATH = 107
 
 
 def answer_profile(settings: Settings) -> tuple[str, str, str]:
-    """What must be the same for a server's answer to be the one the CLI would give (the home is
-    the same by construction: the socket is in it)."""
+    """What must be the same for a server's answer to be the one the CLI would give, besides the
+    home (compared per request too: a socket's name is only a checksum of its home's path)."""
     return settings.embed_model, settings.llm_base_url.strip(), settings.llm_model
+
 
 class _Handler(socketserver.StreamRequestHandler):
     server: _Server

@@ -69,6 +69,17 @@ EVIDENCE_CACHE = 256
 """Citations whose evidence one engine generation keeps (least recently opened dropped first)."""
 
 
+def _written_once(path: Path, write: Callable[[Path], Any]) -> Path:
+    """``path``, written by ``write`` (to a temporary name, then renamed, so no reader sees half a
+    file) unless it exists already."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
+        write(part)
+        part.replace(path)
+    return path
+
+
 class Engine(Protocol):
     """What the page needs of a QA engine (``qa.engine.QAEngine``)."""
 
@@ -230,34 +241,29 @@ class Backend:
         return evidence
 
     def csv_file(self, evidence: Evidence, citation: Citation | None = None) -> Path | None:
-        """Write the evidence's table CSV (UTF-8 with BOM, for spreadsheets) to a fresh file named
-        ``<单位>_<年度>_<表名>.csv``."""
+        """The evidence's table CSV (UTF-8 with BOM, for spreadsheets) in a file named
+        ``<单位>_<年度>_<表名>.csv``, written once per name and content."""
         if evidence.csv_text is None or evidence.csv_name is None:
             return None
-        folder = self._tmp / uuid.uuid4().hex
-        folder.mkdir(parents=True)
         name = evidence.csv_name
         if citation is not None:
             name = named_csv(citation.unit_name, citation.year, evidence.table_label or citation.table)
-        path = folder / name
-        path.write_text(evidence.csv_text, encoding="utf-8-sig")
-        return path
+        text = evidence.csv_text
+        key = hashlib.sha1(f"{name}\n{text}".encode()).hexdigest()[:20]
+        return _written_once(
+            self._tmp / "tables" / key / name, lambda part: part.write_text(text, encoding="utf-8-sig")
+        )
 
     def image_file(self, evidence: Evidence) -> Path | None:
         """The evidence's page image as a PNG file, written once per page and boxes (many users
         open the same cited pages; encoding the image is the slow part of showing evidence)."""
-        if evidence.image is None:
+        image = evidence.image
+        if image is None:
             return None
-        key = hashlib.sha1(repr((evidence.title, evidence.boxes, evidence.image.size)).encode()).hexdigest()[
-            :20
-        ]
-        path = self._tmp / "pages" / f"{key}.png"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            part = path.with_suffix(f".{uuid.uuid4().hex}.part")
-            evidence.image.save(part, format="PNG", compress_level=1)
-            part.replace(path)
-        return path
+        key = hashlib.sha1(repr((evidence.title, evidence.boxes, image.size)).encode()).hexdigest()[:20]
+        return _written_once(
+            self._tmp / "pages" / f"{key}.png", lambda part: image.save(part, format="PNG", compress_level=1)
+        )
 
     # ---- the engine: built in the background, swapped in at once --------------------------------
 
